@@ -1,0 +1,414 @@
+//! content: reads the content folder into council settings and listings as their authors
+//! wrote them, with positions for messages. It reports files it cannot read or parse, but
+//! never judges what they say: that is the standards stage's job.
+
+mod model;
+mod source;
+
+pub use model::*;
+pub use source::{dotted, FenceProblem, PathStep, SourceFile};
+
+use crate::diagnostic::Diagnostic;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// The largest content file read, so a stray huge file cannot exhaust memory or time.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A council settings file, parsed but not yet checked.
+#[derive(Debug)]
+pub struct CouncilFile {
+    /// The file name without `.yaml`: the council's id in listings and in `output/`.
+    pub id: String,
+    pub source: SourceFile,
+    pub data: serde_json::Value,
+}
+
+/// A listing file, parsed but not yet checked.
+#[derive(Debug)]
+pub struct ListingFile {
+    /// The file name made safe for a URL: lower case letters, digits and hyphens.
+    pub slug: String,
+    pub source: SourceFile,
+    pub data: serde_json::Value,
+    /// The Markdown below the front matter.
+    pub body: String,
+}
+
+/// Everything read from a content folder.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub root: PathBuf,
+    pub councils: Vec<CouncilFile>,
+    pub listings: Vec<ListingFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `content/councils/*.yaml` and `content/enterprises/**/*.md`.
+pub fn load(root: &Path) -> Content {
+    let mut content = Content {
+        root: root.to_path_buf(),
+        ..Content::default()
+    };
+    let (council_paths, mut problems) = files_in(root, "councils", &["yaml", "yml"]);
+    let (listing_paths, more) = files_in(root, "enterprises", &["md", "markdown"]);
+    problems.extend(more);
+    content.diagnostics = problems;
+
+    let councils: Vec<_> = council_paths
+        .par_iter()
+        .map(|p| read_council(root, p))
+        .collect();
+    let listings: Vec<_> = listing_paths
+        .par_iter()
+        .map(|p| read_listing(root, p))
+        .collect();
+    for result in councils {
+        match result {
+            Ok(c) => content.councils.push(c),
+            Err(d) => content.diagnostics.push(d),
+        }
+    }
+    for result in listings {
+        match result {
+            Ok(l) => content.listings.push(l),
+            Err(d) => content.diagnostics.push(d),
+        }
+    }
+    content
+}
+
+/// Files with one of `extensions` under `root/folder`, sorted, skipping hidden files and
+/// editor leftovers, and refusing symlinks that lead outside the content folder.
+fn files_in(root: &Path, folder: &str, extensions: &[&str]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut paths = Vec::new();
+    let mut problems = Vec::new();
+    let dir = root.join(folder);
+    if !dir.is_dir() {
+        return (paths, problems);
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| folder.into());
+                problems.push(
+                    Diagnostic::error(path, "unreadable", format!("This could not be read: {e}."))
+                        .help("Check that the file exists and that you are allowed to read it."),
+                );
+                continue;
+            }
+        };
+        let path = entry.path();
+        let wanted = path
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| extensions.contains(&x.to_ascii_lowercase().as_str()));
+        if !wanted {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            let inside = path
+                .canonicalize()
+                .map(|target| target.starts_with(&canonical_root))
+                .unwrap_or(false);
+            if !inside {
+                problems.push(
+                    Diagnostic::error(relative(root, path), "symlink-outside", "This file is a link to a file outside the content folder, so it was not read.")
+                        .help("Copy the file into the content folder instead of linking to it."),
+                );
+                continue;
+            }
+        }
+        if path.is_file() {
+            paths.push(path.to_path_buf());
+        }
+    }
+    (paths, problems)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.starts_with('_') || name.ends_with('~') || name.starts_with('#')
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn read_council(root: &Path, path: &Path) -> Result<CouncilFile, Diagnostic> {
+    let rel = relative(root, path);
+    let text = read_text(path, &rel)?;
+    let id = stem(path);
+    if !is_safe_id(&id) {
+        return Err(Diagnostic::error(&rel, "council-file-name", format!("The council file name \"{id}\" cannot be used as a web address.")).help(
+            "Rename the file using only lower case letters, digits and hyphens, such as west-moor.yaml.",
+        ));
+    }
+    let source = SourceFile::whole_yaml(rel, text);
+    let data = parse_yaml(&source)?;
+    Ok(CouncilFile { id, source, data })
+}
+
+fn read_listing(root: &Path, path: &Path) -> Result<ListingFile, Diagnostic> {
+    let rel = relative(root, path);
+    let text = read_text(path, &rel)?;
+    let slug = slugify(&stem(path));
+    if slug.is_empty() {
+        return Err(Diagnostic::error(
+            &rel,
+            "file-name",
+            "This file name has no letters or digits, so it cannot become a web address.",
+        )
+        .help("Rename the file after the enterprise, such as quantock-kindly-hands.md."));
+    }
+    let (source, body_start) =
+        SourceFile::with_front_matter(rel.clone(), text).map_err(|p| fence_problem(&rel, p))?;
+    let data = parse_yaml(&source)?;
+    let body = source.text[body_start..].to_string();
+    Ok(ListingFile {
+        slug,
+        source,
+        data,
+        body,
+    })
+}
+
+fn fence_problem(rel: &Path, problem: FenceProblem) -> Diagnostic {
+    match problem {
+        FenceProblem::Empty => Diagnostic::error(rel, "empty-file", "This file is empty.")
+            .help("Add the listing's details between two lines of three hyphens (---), then its description below. `carepages new \"Name\" --council ID` writes a starting point."),
+        FenceProblem::NoOpening => Diagnostic::error(rel, "no-front-matter", "The listing's details must start on the first line with a line of three hyphens (---).")
+            .help("Put a line with just --- at the very top, then the details (name:, summary: ...), then another --- line, then the description."),
+        FenceProblem::NoClosing => Diagnostic::error(rel, "front-matter-not-closed", "The details at the top are never closed by a line of three hyphens (---).")
+            .at(1, 1)
+            .help("Add a line with just --- after the last detail (such as consent:) and before the description."),
+    }
+}
+
+/// Reads a file as UTF-8, accepting a byte-order mark and Windows line endings.
+fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(rel, "file-too-large", format!(
+            "This file is {} KB; content files may be at most {} KB.", size / 1024, MAX_FILE_BYTES / 1024))
+            .help("A listing is a page of text. Move photos and documents out of it, and shorten the description."));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(
+            rel,
+            "unreadable",
+            format!("This file could not be read: {e}."),
+        )
+        .help("Check that the file exists and that you are allowed to read it.")
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(rel, bytes, e))?;
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+fn not_utf8(rel: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
+    let at = e.valid_up_to();
+    let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+    let column = at
+        - bytes[..at]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
+    let bad = bytes[at];
+    let hint = match bad {
+        0xA3 => " It looks like a pound sign (£) saved by a Windows program.",
+        0x92 | 0x91 => " It looks like a curly apostrophe saved by a Windows program.",
+        0x93 | 0x94 => " It looks like curly quotes saved by a Windows program.",
+        0x96 | 0x97 => " It looks like a long dash saved by a Windows program.",
+        0xE9 | 0xE8 => " It looks like an accented letter saved by a Windows program.",
+        _ => "",
+    };
+    Diagnostic::error(rel, "not-utf8", format!("This file has a character that is not valid UTF-8 text (byte 0x{bad:02X}).{hint}"))
+        .at(line, column)
+        .help("The file was probably saved as Windows-1252 (\"ANSI\"). Open it in your editor and save it again with the UTF-8 encoding, or retype the character.")
+}
+
+/// Parses a file's YAML into a JSON value for the schema, with a located message when the
+/// YAML itself is broken.
+fn parse_yaml(source: &SourceFile) -> Result<serde_json::Value, Diagnostic> {
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(source.yaml_text()).map_err(|e| yaml_error(source, &e))?;
+    if yaml.is_null() {
+        return Err(Diagnostic::error(&source.path, "empty-front-matter", "There are no details in this file.")
+            .at(source.yaml_first_line, 1)
+            .help("Fill in at least name, summary, councils, support_types, who_for, service_area and contact."));
+    }
+    to_json(&yaml).map_err(|message| {
+        Diagnostic::error(&source.path, "yaml-shape", message)
+            .at(source.yaml_first_line, 1)
+            .help("Field names must be plain words followed by a colon, such as name: or summary:.")
+    })
+}
+
+fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
+    let (line, column) = e
+        .location()
+        .map(|l| source.file_position(l.line(), l.column()))
+        .unwrap_or((source.yaml_first_line, 1));
+    let raw = e.to_string();
+    let (message, help) = explain_yaml_error(&raw, source, line);
+    Diagnostic::error(&source.path, "yaml-syntax", message)
+        .at(line, column)
+        .help(help)
+}
+
+/// Turns the YAML parser's wording into advice a volunteer can follow.
+fn explain_yaml_error(raw: &str, source: &SourceFile, line: usize) -> (String, String) {
+    let text_line = source
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("");
+    let detail = raw.split(" at line ").next().unwrap_or(raw);
+    if text_line.contains('\t') || raw.contains("tab") {
+        return (
+            "This line is indented with a tab; the details must be indented with spaces.".into(),
+            "Replace the tab at the start of the line with two spaces.".into(),
+        );
+    }
+    if raw.contains("duplicate") {
+        return (
+            format!("A field appears twice ({detail})."),
+            "Keep one of the two lines and delete the other.".into(),
+        );
+    }
+    if raw.contains("recursion limit") || raw.contains("repetition limit") {
+        return (
+            "The details are nested or repeated too deeply to be a listing.".into(),
+            "Write the details as plain fields and lists, as in the example listing; anchors (&) and aliases (*) are not needed.".into(),
+        );
+    }
+    if raw.contains("quoted") || raw.contains("found unexpected end of stream") {
+        return (
+            format!("A quotation mark is opened but never closed ({detail})."),
+            "Check that every value that starts with a quotation mark also ends with one on the same line.".into(),
+        );
+    }
+    (
+        format!("The details could not be read: {detail}."),
+        "Check this line and the one above it: each detail is `field: value`, lists are in [square brackets] or lines starting with -, and text containing a colon (:) or # must be in double quotes.".into(),
+    )
+}
+
+fn to_json(value: &serde_yaml::Value) -> Result<serde_json::Value, String> {
+    use serde_json::Value as J;
+    use serde_yaml::Value as Y;
+    Ok(match value {
+        Y::Null => J::Null,
+        Y::Bool(b) => J::Bool(*b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                J::from(i)
+            } else if let Some(u) = n.as_u64() {
+                J::from(u)
+            } else {
+                serde_json::Number::from_f64(n.as_f64().unwrap_or(f64::NAN))
+                    .map(J::Number)
+                    .ok_or_else(|| {
+                        "A number here is not a real number (such as .nan or .inf).".to_string()
+                    })?
+            }
+        }
+        Y::String(s) => J::String(s.clone()),
+        Y::Sequence(items) => J::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s.clone(),
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    _ => return Err("A field name here is not plain text.".to_string()),
+                };
+                out.insert(key, to_json(v)?);
+            }
+            J::Object(out)
+        }
+        Y::Tagged(t) => to_json(&t.value)?,
+    })
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-')
+}
+
+/// Makes a file name into a URL-safe slug: lower case ASCII letters, digits and single
+/// hyphens. Accented letters lose their accents rather than vanish where that is simple.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = match c {
+            'à'..='å' | 'À'..='Å' => 'a',
+            'è'..='ë' | 'È'..='Ë' => 'e',
+            'ì'..='ï' | 'Ì'..='Ï' => 'i',
+            'ŵ' | 'Ŵ' => 'w',
+            'ò'..='ö' | 'Ò'..='Ö' => 'o',
+            'ù'..='ü' | 'Ù'..='Ü' => 'u',
+            'ŷ' | 'ý' | 'ÿ' => 'y',
+            'ç' | 'Ç' => 'c',
+            'ñ' | 'Ñ' => 'n',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_for_urls_and_paths() {
+        assert_eq!(slugify("Quantock Kindly Hands"), "quantock-kindly-hands");
+        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(slugify("Siân's Café"), "sian-s-cafe");
+        assert_eq!(slugify("..."), "");
+    }
+
+    #[test]
+    fn explains_a_windows_pound_sign() {
+        let bytes = b"---\nname: A\ncost: \xA320\n---\n";
+        let err = std::str::from_utf8(bytes).expect_err("not utf-8");
+        let d = not_utf8(Path::new("a.md"), bytes, err);
+        assert_eq!((d.line, d.column), (3, 7));
+        assert!(d.message.contains("pound sign"), "{}", d.message);
+    }
+}

@@ -1,0 +1,164 @@
+//! The typed content model. These structs are filled only after the JSON Schema has
+//! accepted a file, so they describe valid shapes and carry no checks of their own.
+
+use serde::{Deserialize, Serialize};
+
+/// A council's settings, from `content/councils/<id>.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CouncilSettings {
+    pub name: String,
+    pub base_url: String,
+    pub theme: String,
+    #[serde(default)]
+    pub areas: Vec<Area>,
+    #[serde(default)]
+    pub contact: CouncilContact,
+    #[serde(default)]
+    pub brand: Brand,
+    #[serde(default)]
+    pub intro: Option<String>,
+    #[serde(default)]
+    pub standards_profile: Option<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+}
+
+/// A town the council covers, with its postcode districts.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Area {
+    pub town: String,
+    #[serde(default)]
+    pub postcode_districts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct CouncilContact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Brand {
+    pub colour: Option<String>,
+    pub logo: Option<String>,
+}
+
+/// The front matter of one enterprise listing. Enumerated values (support types and so on)
+/// stay as their keys: the schema, which is data, decides which keys exist, and the theme's
+/// translation file gives each a label.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct FrontMatter {
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default = "active")]
+    pub status: String,
+    pub summary: String,
+    pub councils: Vec<String>,
+    pub support_types: Vec<String>,
+    pub who_for: Vec<String>,
+    pub service_area: ServiceArea,
+    pub contact: Contact,
+    #[serde(default)]
+    pub cost: Vec<Cost>,
+    #[serde(default)]
+    pub payment_accepted: Vec<String>,
+    #[serde(default)]
+    pub availability: Availability,
+    #[serde(default)]
+    pub standards: Standards,
+    #[serde(default)]
+    pub review: Review,
+    #[serde(default)]
+    pub consent: Consent,
+    pub photo: Option<Photo>,
+}
+
+fn active() -> String {
+    "active".to_string()
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ServiceArea {
+    #[serde(default)]
+    pub towns: Vec<String>,
+    #[serde(default)]
+    pub postcode_districts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Contact {
+    pub first_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Cost {
+    pub amount: f64,
+    pub unit: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Availability {
+    pub taking_new_clients: Option<String>,
+    #[serde(default)]
+    pub days: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Standards {
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    pub cqc: Option<Cqc>,
+}
+
+/// One piece of evidence for the standards, with whichever date its kind carries.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Evidence {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub expires: Option<String>,
+    pub issued: Option<String>,
+    pub completed: Option<String>,
+    pub registered: Option<String>,
+    pub signed: Option<String>,
+    #[serde(default)]
+    pub update_service: bool,
+    pub register_ref: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Cqc {
+    pub registered: bool,
+    pub location_id: Option<String>,
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Review {
+    pub last_checked: Option<String>,
+}
+
+/// Consent to publish. Only a literal `true` counts; anything else keeps the listing off.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Consent {
+    #[serde(default)]
+    pub publish: serde_json::Value,
+}
+
+impl Consent {
+    pub fn given(&self) -> bool {
+        self.publish == serde_json::Value::Bool(true)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Photo {
+    pub file: String,
+    pub alt: String,
+    #[serde(default)]
+    pub people_consented: bool,
+}

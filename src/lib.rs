@@ -1,0 +1,254 @@
+//! carepages publishes local directories of community care micro-enterprises as static
+//! sites, one per council, from one folder of Markdown listings.
+//!
+//! The pipeline, one module per stage; data flows one way:
+//! `content::load` → `standards::validate` → `render::render_site` → `publish`.
+
+pub mod content;
+pub mod diagnostic;
+pub mod publish;
+pub mod render;
+pub mod standards;
+
+use diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub content: PathBuf,
+    pub themes: PathBuf,
+    pub output: PathBuf,
+    /// Only these councils; all when empty.
+    pub councils: Vec<String>,
+    /// The date every date rule is judged against.
+    pub today: time::Date,
+}
+
+/// What a successful build did, for the one-line summary.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub councils: usize,
+    pub published: usize,
+    pub withheld: usize,
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Why a build stopped. Nothing in `output/` has changed when any of these is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("the content has {} problem(s) to fix", .0.iter().filter(|d| d.is_error()).count())]
+    InvalidContent(Vec<Diagnostic>),
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Schema(#[from] standards::SchemaError),
+    #[error("the site for {council} could not be made: {source}")]
+    Theme {
+        council: String,
+        source: render::ThemeError,
+    },
+    #[error("the site for {council} could not be made: {source}")]
+    Render {
+        council: String,
+        source: render::RenderError,
+    },
+    #[error(transparent)]
+    Publish(#[from] publish::PublishError),
+}
+
+/// Reads and checks a content folder without building anything.
+pub fn check(content_root: &Path) -> Result<standards::Directory, BuildError> {
+    if !content_root.is_dir() {
+        return Err(BuildError::Usage(format!(
+            "the content folder {} does not exist",
+            content_root.display()
+        )));
+    }
+    let rules = standards::Rules::load(content_root)?;
+    let content = content::load(content_root);
+    Ok(standards::validate(content, &rules))
+}
+
+/// Builds every selected council's site into `output/<council>/`.
+pub fn build(
+    opts: &BuildOptions,
+    progress: &indicatif::ProgressBar,
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    if !opts.themes.is_dir() {
+        return Err(BuildError::Usage(format!(
+            "the themes folder {} does not exist",
+            opts.themes.display()
+        )));
+    }
+    publish::check_output_folder(
+        &opts.output,
+        &[
+            ("the content folder", &opts.content),
+            ("the themes folder", &opts.themes),
+        ],
+    )?;
+    progress.set_message("checking content");
+    let mut directory = check(&opts.content)?;
+    let directory_councils = std::mem::take(&mut directory.councils);
+    let councils = select_councils(&directory_councils, &opts.councils)?;
+    let (themes, theme_problems) = load_themes(&councils, &opts.themes)?;
+    directory.diagnostics.extend(theme_problems);
+    if directory.has_errors() {
+        return Err(BuildError::InvalidContent(directory.diagnostics));
+    }
+
+    let work: Vec<(&standards::Council, Vec<&standards::Listing>)> = councils
+        .iter()
+        .map(|c| (*c, directory.published_for(&c.id)))
+        .collect();
+    progress.set_length(work.iter().map(|(_, l)| l.len() as u64 + 1).sum());
+    progress.set_message("making pages");
+    let mut staged = Vec::new();
+    let mut pages = 0;
+    for (council, listings) in &work {
+        let theme = &themes[&council.settings.theme];
+        match build_council(opts, council, listings, theme) {
+            Ok((staging, count)) => {
+                pages += count;
+                staged.push(staging);
+            }
+            Err(e) => {
+                staged.into_iter().for_each(publish::Staging::abandon);
+                return Err(e);
+            }
+        }
+        progress.inc(listings.len() as u64 + 1);
+    }
+    for staging in staged {
+        staging.swap_in()?;
+    }
+    let shown: std::collections::BTreeSet<&str> = work
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|l| l.slug.as_str()))
+        .collect();
+    Ok(BuildReport {
+        councils: work.len(),
+        published: shown.len(),
+        withheld: directory
+            .listings
+            .iter()
+            .filter(|l| !l.is_published())
+            .count(),
+        pages,
+        warnings: directory.diagnostics,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn select_councils<'a>(
+    all: &'a [standards::Council],
+    wanted: &[String],
+) -> Result<Vec<&'a standards::Council>, BuildError> {
+    if wanted.is_empty() {
+        return Ok(all.iter().collect());
+    }
+    wanted
+        .iter()
+        .map(|id| {
+            all.iter().find(|c| &c.id == id).ok_or_else(|| {
+                let known: Vec<&str> = all.iter().map(|c| c.id.as_str()).collect();
+                BuildError::Usage(format!(
+                    "there is no council called \"{id}\" (councils: {})",
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Loads each theme once. A council naming a theme that does not exist is a content
+/// problem, reported on its `theme:` line.
+fn load_themes(
+    councils: &[&standards::Council],
+    themes_dir: &Path,
+) -> Result<(BTreeMap<String, render::Theme>, Vec<Diagnostic>), BuildError> {
+    let mut themes = BTreeMap::new();
+    let mut problems = Vec::new();
+    for council in councils {
+        let name = &council.settings.theme;
+        if themes.contains_key(name) {
+            continue;
+        }
+        let lang = council
+            .settings
+            .languages
+            .first()
+            .map(String::as_str)
+            .unwrap_or("en");
+        match render::Theme::load(themes_dir, name, lang) {
+            Ok(theme) => {
+                themes.insert(name.clone(), theme);
+            }
+            Err(render::ThemeError::Missing { found, .. }) => {
+                let (line, column) = council.theme_position;
+                problems.push(
+                    Diagnostic::error(
+                        &council.file,
+                        "unknown-theme",
+                        format!("There is no theme called `{name}`."),
+                    )
+                    .field("theme")
+                    .at(line, column)
+                    .help(format!(
+                        "Use one of the themes in {}: {found}.",
+                        themes_dir.display()
+                    )),
+                );
+            }
+            Err(source) => {
+                return Err(BuildError::Theme {
+                    council: council.id.clone(),
+                    source,
+                })
+            }
+        }
+    }
+    Ok((themes, problems))
+}
+
+fn build_council(
+    opts: &BuildOptions,
+    council: &standards::Council,
+    listings: &[&standards::Listing],
+    theme: &render::Theme,
+) -> Result<(publish::Staging, usize), BuildError> {
+    let staging = publish::Staging::begin(&opts.output, &council.id)?;
+    let result = render::render_site(council, listings, theme, &opts.content, &staging)
+        .map_err(|source| BuildError::Render {
+            council: council.id.clone(),
+            source,
+        })
+        .and_then(|site| {
+            let base = &council.settings.base_url;
+            use render::Sink;
+            let write = |path: &str, text: String| {
+                staging
+                    .write(path, text.as_bytes())
+                    .map_err(|source| publish::PublishError::Io {
+                        path: path.to_string(),
+                        source,
+                    })
+            };
+            write("sitemap.xml", publish::sitemap(base, &site.pages))?;
+            write("robots.txt", publish::robots(base))?;
+            Ok(site.pages.len())
+        });
+    match result {
+        Ok(count) => Ok((staging, count)),
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The `carepages` command: parses arguments, calls the library, prints what happened and
+//! maps the outcome to an exit code (0 built, 1 content or build problem, 2 usage).
+
+use anyhow::Context;
+use carepages::{BuildError, BuildOptions};
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "carepages",
+    version,
+    about = "Publish a council's directory of community care micro-enterprises as a fast, accessible static site."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every listing and build one site per council into the output folder.
+    Build {
+        /// The content folder: councils/, enterprises/ and schema/.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// The themes folder.
+        #[arg(long, default_value = "themes")]
+        themes: PathBuf,
+        /// Where the sites go: one folder per council.
+        #[arg(long, default_value = "output")]
+        output: PathBuf,
+        /// Build only this council (repeat for several). Default: all.
+        #[arg(long = "council", value_name = "ID")]
+        councils: Vec<String>,
+        /// Judge every date rule as if today were this date (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<time::Date>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<time::Date, String> {
+    time::Date::parse(s, &time::format_description::well_known::Iso8601::DATE)
+        .map_err(|_| format!("\"{s}\" is not a date written as YYYY-MM-DD"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build {
+            content,
+            themes,
+            output,
+            councils,
+            today,
+        } => {
+            let opts = BuildOptions {
+                content: content.clone(),
+                themes,
+                output: output.clone(),
+                councils,
+                today: today.unwrap_or_else(|| time::OffsetDateTime::now_utc().date()),
+            };
+            let progress = progress_bar();
+            let result = carepages::build(&opts, &progress);
+            progress.finish_and_clear();
+            match result {
+                Ok(report) => {
+                    let colour = std::io::stderr().is_terminal();
+                    if !report.warnings.is_empty() {
+                        eprint!(
+                            "{}",
+                            carepages::standards::report::human(&report.warnings, &content, colour)
+                        );
+                    }
+                    println!(
+                        "Built {} council site{} with {} listing{} ({} withheld, {} pages) in {:.2} s into {}",
+                        report.councils,
+                        plural(report.councils),
+                        report.published,
+                        plural(report.published),
+                        report.withheld,
+                        report.pages,
+                        report.elapsed.as_secs_f64(),
+                        output.display()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => report_failure(e, &content),
+            }
+        }
+    }
+}
+
+fn report_failure(e: BuildError, content: &std::path::Path) -> anyhow::Result<ExitCode> {
+    match e {
+        BuildError::InvalidContent(diagnostics) => {
+            let colour = std::io::stderr().is_terminal();
+            eprint!(
+                "{}",
+                carepages::standards::report::human(&diagnostics, content, colour)
+            );
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let files: std::collections::BTreeSet<_> = diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| &d.file)
+                .collect();
+            eprintln!(
+                "error: {errors} problem{} in {} file{} must be fixed before the sites can be built. Nothing in the output folder was changed.",
+                plural(errors),
+                files.len(),
+                plural(files.len())
+            );
+            Ok(ExitCode::from(1))
+        }
+        BuildError::Usage(message) => {
+            eprintln!("error: {message}");
+            Ok(ExitCode::from(2))
+        }
+        BuildError::Publish(carepages::publish::PublishError::Overlap { .. }) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(2))
+        }
+        other => Err(other).context("the build stopped; nothing in the output folder was changed"),
+    }
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,477 @@
+//! render: turns one council's checked listings into HTML pages and assets with the
+//! council's theme. Pages are rendered in parallel and handed to a `Sink` as they are made;
+//! this module never decides what is published and never touches `output/` directly.
+
+mod markdown;
+mod theme;
+mod views;
+
+pub use markdown::{to_plain_text, to_safe_html};
+pub use theme::{error_chain, hashed_name, Theme, ThemeError, BASE_THEME};
+pub use views::*;
+
+use crate::standards::{Council, Listing};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How many listings a browse page shows before it continues on the next page.
+pub const PER_PAGE: usize = 20;
+
+/// Where rendered files go; the publish stage supplies one that writes a staging folder.
+pub trait Sink: Sync {
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+/// A rendering failure, named by page and template.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("the page {page} could not be made with template {template}: {message}")]
+    Template {
+        page: String,
+        template: String,
+        message: String,
+    },
+    #[error("{path} could not be written: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the council's logo {path} could not be read: {source}")]
+    Logo {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// What was made for one council: its pages' paths (for the sitemap) and its listing views.
+pub struct RenderedSite {
+    pub pages: Vec<String>,
+    pub listings: Vec<ListingView>,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    id: &'a str,
+    name: &'a str,
+    base_url: &'a str,
+    lang: &'a str,
+    contact: SiteContact,
+    logo: Option<String>,
+    intro_html: Option<String>,
+    listing_count: usize,
+    taking_new_count: usize,
+}
+
+#[derive(Serialize)]
+struct SiteContact {
+    email: Option<String>,
+    phone: Option<String>,
+    phone_href: Option<String>,
+    website: Option<String>,
+}
+
+#[derive(Serialize, Default)]
+struct Nav {
+    support: Vec<Term>,
+    who_for: Vec<Term>,
+    towns: Vec<Term>,
+    districts: Vec<Term>,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+/// Renders every page of one council's site into `sink`.
+pub fn render_site(
+    council: &Council,
+    listings: &[&Listing],
+    theme: &Theme,
+    content_root: &Path,
+    sink: &dyn Sink,
+) -> Result<RenderedSite, RenderError> {
+    let labels = Labels {
+        strings: &theme.strings,
+    };
+    let mut assets = write_assets(theme, sink)?;
+    if let Some(css) = brand_css(council) {
+        let name = format!("assets/{}", hashed_name("brand.css", css.as_bytes()));
+        write(sink, &name, css.as_bytes())?;
+        assets.insert("brand.css".into(), name);
+    }
+    let logo = match &council.settings.brand.logo {
+        Some(file) => {
+            let path = content_root.join("councils").join(file);
+            let bytes = std::fs::read(&path).map_err(|source| RenderError::Logo {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let name = format!("assets/{}", hashed_name(file, &bytes));
+            write(sink, &name, &bytes)?;
+            Some(name)
+        }
+        None => None,
+    };
+
+    let views: Vec<ListingView> = listings
+        .par_iter()
+        .map(|l| listing_view(l, &labels, council))
+        .collect();
+    let nav = navigation(&views, council);
+    let s = &council.settings;
+    let site = SiteView {
+        id: &council.id,
+        name: &s.name,
+        base_url: &s.base_url,
+        lang: s.languages.first().map(String::as_str).unwrap_or("en"),
+        contact: SiteContact {
+            email: s.contact.email.clone(),
+            phone: s.contact.phone.clone(),
+            phone_href: s.contact.phone.as_deref().map(tel_href),
+            website: s.contact.website.clone(),
+        },
+        logo,
+        intro_html: s.intro.as_deref().map(to_safe_html),
+        listing_count: views.len(),
+        taking_new_count: views
+            .iter()
+            .filter(|v| v.new_clients.as_ref().is_some_and(|n| n.key != "no"))
+            .count(),
+    };
+    let mut base = tera::Context::new();
+    base.insert("site", &site);
+    base.insert("t", &theme.strings);
+    base.insert("assets", &assets);
+    base.insert("nav", &nav);
+
+    let renderer = PageRenderer {
+        theme,
+        base: &base,
+        sink,
+        base_url: &s.base_url,
+    };
+    let mut pages = Vec::new();
+
+    pages.push(renderer.page("index.html", "home.html", &[])?);
+    pages.push(renderer.page("404.html", "404.html", &[])?);
+
+    let listing_pages: Result<Vec<String>, RenderError> = views
+        .par_iter()
+        .map(|v| {
+            renderer.page(
+                &format!("{}index.html", v.url),
+                "listing.html",
+                &[("listing", serde_json::to_value(v).unwrap_or_default())],
+            )
+        })
+        .collect();
+    pages.extend(listing_pages?);
+
+    let all_cards: Vec<&Card> = views.iter().map(|v| &v.card).collect();
+    pages.extend(renderer.browse(
+        "enterprises/",
+        &labels.text("all_listings"),
+        "all",
+        None,
+        &all_cards,
+    )?);
+
+    let facets: [(&str, &str, &Vec<Term>, fn(&ListingView) -> Vec<&str>); 4] = [
+        ("support/", "support", &nav.support, |v| {
+            v.support_types.iter().map(|t| t.key.as_str()).collect()
+        }),
+        ("for/", "who_for", &nav.who_for, |v| {
+            v.who_for.iter().map(|t| t.key.as_str()).collect()
+        }),
+        ("areas/", "town", &nav.towns, |v| {
+            v.towns.iter().map(|t| t.key.as_str()).collect()
+        }),
+        ("areas/", "district", &nav.districts, |v| {
+            v.postcode_districts
+                .iter()
+                .map(|t| t.key.as_str())
+                .collect()
+        }),
+    ];
+    for (_, kind, terms, keys_of) in &facets {
+        let made: Result<Vec<Vec<String>>, RenderError> = terms
+            .par_iter()
+            .map(|term| {
+                let cards: Vec<&Card> = views
+                    .iter()
+                    .filter(|v| keys_of(v).iter().any(|k| k.eq_ignore_ascii_case(&term.key)))
+                    .map(|v| &v.card)
+                    .collect();
+                renderer.browse(&term.url, &term.label, kind, Some(term), &cards)
+            })
+            .collect();
+        pages.extend(made?.into_iter().flatten());
+    }
+    for (dir, kind, title_key) in [
+        ("support/", "support", "browse_support"),
+        ("for/", "who_for", "browse_who_for"),
+        ("areas/", "areas", "browse_areas"),
+    ] {
+        let extra = [
+            ("kind", serde_json::json!(kind)),
+            ("title", serde_json::json!(labels.text(title_key))),
+        ];
+        pages.push(renderer.page(&format!("{dir}index.html"), "terms.html", &extra)?);
+    }
+    pages.sort();
+    Ok(RenderedSite {
+        pages,
+        listings: views,
+    })
+}
+
+struct PageRenderer<'a> {
+    theme: &'a Theme,
+    base: &'a tera::Context,
+    sink: &'a dyn Sink,
+    base_url: &'a str,
+}
+
+impl PageRenderer<'_> {
+    /// Renders `template` to `path` with the site context plus `extra`, minified.
+    fn page(
+        &self,
+        path: &str,
+        template: &str,
+        extra: &[(&str, serde_json::Value)],
+    ) -> Result<String, RenderError> {
+        let mut ctx = self.base.clone();
+        let depth = path.matches('/').count();
+        ctx.insert("root", &"../".repeat(depth));
+        let page_url = path.strip_suffix("index.html").unwrap_or(path);
+        ctx.insert("page_url", page_url);
+        ctx.insert("canonical", &format!("{}{}", self.base_url, page_url));
+        for (k, v) in extra {
+            ctx.insert(*k, v);
+        }
+        let html = self
+            .theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| RenderError::Template {
+                page: path.to_string(),
+                template: format!(
+                    "themes/{}/templates/{template} (or the default theme's)",
+                    self.theme.name
+                ),
+                message: error_chain(&e),
+            })?;
+        let minified = minify(html.as_bytes());
+        write(self.sink, path, &minified)?;
+        Ok(path.to_string())
+    }
+
+    /// A browse page of cards, split into pages of `PER_PAGE`.
+    fn browse(
+        &self,
+        url: &str,
+        title: &str,
+        kind: &str,
+        term: Option<&Term>,
+        cards: &[&Card],
+    ) -> Result<Vec<String>, RenderError> {
+        let chunks: Vec<&[&Card]> = if cards.is_empty() {
+            vec![&[][..]]
+        } else {
+            cards.chunks(PER_PAGE).collect()
+        };
+        let total = chunks.len();
+        let page_url = |n: usize| {
+            if n == 1 {
+                url.to_string()
+            } else {
+                format!("{url}page/{n}/")
+            }
+        };
+        let mut made = Vec::with_capacity(total);
+        for (i, chunk) in chunks.iter().enumerate() {
+            let n = i + 1;
+            let pagination = Pagination {
+                current: n,
+                total,
+                prev_url: (n > 1).then(|| page_url(n - 1)),
+                next_url: (n < total).then(|| page_url(n + 1)),
+                pages: (1..=total)
+                    .map(|p| PageLink {
+                        number: p,
+                        url: page_url(p),
+                        current: p == n,
+                    })
+                    .collect(),
+            };
+            let extra = [
+                ("title", serde_json::json!(title)),
+                ("kind", serde_json::json!(kind)),
+                ("term", serde_json::to_value(term).unwrap_or_default()),
+                ("cards", serde_json::to_value(chunk).unwrap_or_default()),
+                ("count", serde_json::json!(cards.len())),
+                ("first_number", serde_json::json!(i * PER_PAGE + 1)),
+                (
+                    "pagination",
+                    serde_json::to_value(&pagination).unwrap_or_default(),
+                ),
+            ];
+            made.push(self.page(&format!("{}index.html", page_url(n)), "browse.html", &extra)?);
+        }
+        Ok(made)
+    }
+}
+
+fn write(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+    sink.write(path, bytes)
+        .map_err(|source| RenderError::Write {
+            path: path.to_string(),
+            source,
+        })
+}
+
+fn write_assets(theme: &Theme, sink: &dyn Sink) -> Result<BTreeMap<String, String>, RenderError> {
+    let mut names = BTreeMap::new();
+    for (name, bytes) in &theme.files {
+        let hashed = format!("assets/{}", hashed_name(name, bytes));
+        write(sink, &hashed, bytes)?;
+        names.insert(name.clone(), hashed);
+    }
+    Ok(names)
+}
+
+/// Counts of listings per support type, group and area, for navigation and browse pages.
+fn navigation(views: &[ListingView], council: &Council) -> Nav {
+    fn count(into: &mut BTreeMap<String, Term>, terms: &[Term]) {
+        for t in terms {
+            into.entry(t.key.to_lowercase())
+                .or_insert_with(|| Term {
+                    count: 0,
+                    ..t.clone()
+                })
+                .count += 1;
+        }
+    }
+    let (mut support, mut who_for, mut towns, mut districts) = Default::default();
+    for v in views {
+        count(&mut support, &v.support_types);
+        count(&mut who_for, &v.who_for);
+        count(&mut towns, &v.towns);
+        count(&mut districts, &v.postcode_districts);
+    }
+    let by_label = |m: BTreeMap<String, Term>| {
+        let mut list: Vec<Term> = m.into_values().collect();
+        list.sort_by(|a, b| a.label.cmp(&b.label).then_with(|| a.key.cmp(&b.key)));
+        list
+    };
+    // Towns keep the council's order of areas where it has one; others follow by name.
+    let mut town_list = by_label(towns);
+    let order: Vec<String> = council
+        .settings
+        .areas
+        .iter()
+        .map(|a| a.town.to_lowercase())
+        .collect();
+    town_list.sort_by_key(|t| {
+        (
+            order
+                .iter()
+                .position(|o| *o == t.key.to_lowercase())
+                .unwrap_or(usize::MAX),
+            t.label.clone(),
+        )
+    });
+    Nav {
+        support: by_label(support),
+        who_for: by_label(who_for),
+        towns: town_list,
+        districts: by_label(districts),
+    }
+}
+
+fn minify(html: &[u8]) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        keep_html_and_head_opening_tags: true,
+        keep_closing_tags: true,
+        minify_css: false,
+        minify_js: false,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html, &cfg)
+}
+
+/// The council's brand colour as CSS custom properties, darkened until white text on it
+/// meets WCAG AA (4.5:1), so a pale brand colour can never make the header unreadable.
+fn brand_css(council: &Council) -> Option<String> {
+    let hex = council.settings.brand.colour.as_deref()?;
+    let (r, g, b) = parse_hex(hex)?;
+    let (r, g, b) = readable_on_white_text(r, g, b);
+    let (dr, dg, db) = darken(r, g, b, 0.8);
+    Some(format!(
+        ":root{{--brand:#{r:02x}{g:02x}{b:02x};--brand-dark:#{dr:02x}{dg:02x}{db:02x}}}\n"
+    ))
+}
+
+fn parse_hex(hex: &str) -> Option<(u8, u8, u8)> {
+    let hex = hex.strip_prefix('#')?;
+    if hex.len() != 6 {
+        return None;
+    }
+    let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some((c(0)?, c(2)?, c(4)?))
+}
+
+fn luminance(r: u8, g: u8, b: u8) -> f64 {
+    let lin = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+/// Contrast ratio of white on the colour.
+pub fn contrast_with_white(r: u8, g: u8, b: u8) -> f64 {
+    1.05 / (luminance(r, g, b) + 0.05)
+}
+
+fn darken(r: u8, g: u8, b: u8, factor: f64) -> (u8, u8, u8) {
+    let d = |c: u8| (f64::from(c) * factor).round() as u8;
+    (d(r), d(g), d(b))
+}
+
+fn readable_on_white_text(mut r: u8, mut g: u8, mut b: u8) -> (u8, u8, u8) {
+    while contrast_with_white(r, g, b) < 4.5 {
+        (r, g, b) = darken(r, g, b, 0.92);
+    }
+    (r, g, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pale_brand_colours_are_darkened_until_readable() {
+        let (r, g, b) = readable_on_white_text(0xff, 0xdd, 0x00);
+        assert!(contrast_with_white(r, g, b) >= 4.5);
+        assert_eq!(readable_on_white_text(0x1d, 0x5c, 0x4d), (0x1d, 0x5c, 0x4d));
+    }
+}

@@ -1,0 +1,227 @@
+//! Themes: a folder of templates, static files and translations under `themes/<name>/`.
+//! Every theme inherits from `default`: a theme supplies only the files it changes, and
+//! anything it leaves out comes from `default`. Templates are compiled once per theme.
+
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// The theme every other theme builds on.
+pub const BASE_THEME: &str = "default";
+
+/// A theme ready to render with.
+pub struct Theme {
+    pub name: String,
+    pub tera: tera::Tera,
+    /// Translations for the site's language, `default`'s merged under the theme's own.
+    pub strings: serde_json::Value,
+    /// Static files by their path inside `static/`.
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// A problem with a theme, named by file so the person who edits themes can fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("there is no theme called \"{name}\" in {dir} (themes found: {found})")]
+    Missing {
+        name: String,
+        dir: String,
+        found: String,
+    },
+    #[error("{path} could not be read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid YAML: {source}")]
+    Strings {
+        path: String,
+        source: serde_yaml::Error,
+    },
+    #[error("a template in theme \"{theme}\" has a mistake: {message}")]
+    Template { theme: String, message: String },
+}
+
+impl Theme {
+    /// Loads `themes/<name>/` on top of `themes/default/`, for language `lang`.
+    pub fn load(themes_dir: &Path, name: &str, lang: &str) -> Result<Theme, ThemeError> {
+        let mut layers = vec![themes_dir.join(BASE_THEME)];
+        if name != BASE_THEME {
+            layers.push(themes_dir.join(name));
+        }
+        for dir in &layers {
+            if !dir.is_dir() {
+                return Err(ThemeError::Missing {
+                    name: dir
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    dir: themes_dir.display().to_string(),
+                    found: list_themes(themes_dir),
+                });
+            }
+        }
+        let mut templates = BTreeMap::new();
+        let mut files = BTreeMap::new();
+        let mut strings = serde_json::Value::Object(Default::default());
+        for dir in &layers {
+            for (rel, path) in walk(&dir.join("templates"))? {
+                templates.insert(rel, read_string(&path)?);
+            }
+            for (rel, path) in walk(&dir.join("static"))? {
+                files.insert(rel, read(&path)?);
+            }
+            let strings_file = dir.join("i18n").join(format!("{lang}.yaml"));
+            if strings_file.is_file() {
+                let text = read_string(&strings_file)?;
+                let layer: serde_json::Value =
+                    serde_yaml::from_str(&text).map_err(|source| ThemeError::Strings {
+                        path: strings_file.display().to_string(),
+                        source,
+                    })?;
+                merge(&mut strings, layer);
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| ThemeError::Template {
+                theme: name.to_string(),
+                message: error_chain(&e),
+            })?;
+        Ok(Theme {
+            name: name.to_string(),
+            tera,
+            strings,
+            files,
+        })
+    }
+}
+
+/// Tera wraps the useful part of its errors in `source()`; show the whole chain.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
+}
+
+fn list_themes(dir: &Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn walk(dir: &Path) -> Result<Vec<(String, PathBuf)>, ThemeError> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| ThemeError::Read {
+            path: dir.display().to_string(),
+            source: e.into(),
+        })?;
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push((rel, entry.path().to_path_buf()));
+    }
+    Ok(out)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, ThemeError> {
+    std::fs::read(path).map_err(|source| ThemeError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+fn read_string(path: &Path) -> Result<String, ThemeError> {
+    std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Deep-merges `layer` into `base`: the theme's strings win, missing ones fall back.
+fn merge(base: &mut serde_json::Value, layer: serde_json::Value) {
+    match (base, layer) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(l)) => {
+            for (k, v) in l {
+                merge(b.entry(k).or_insert(serde_json::Value::Null), v);
+            }
+        }
+        (b, l) => *b = l,
+    }
+}
+
+/// A content-hashed file name, so browsers can cache assets forever: `style.css` becomes
+/// `style.1a2b3c4d5e.css`.
+pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_change_with_content() {
+        let a = hashed_name("css/style.css", b"a");
+        assert!(a.starts_with("css/style.") && a.ends_with(".css"));
+        assert_ne!(a, hashed_name("css/style.css", b"b"));
+    }
+
+    #[test]
+    fn a_theme_overrides_only_what_it_has() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |p: &str, s: &str| {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, s).expect("write");
+        };
+        write("default/templates/a.html", "default a");
+        write("default/templates/b.html", "default b");
+        write("default/i18n/en.yaml", "x: default\ny: kept\n");
+        write("small/templates/b.html", "small b");
+        write("small/i18n/en.yaml", "x: small\n");
+        let theme = Theme::load(dir.path(), "small", "en").expect("theme");
+        let ctx = tera::Context::new();
+        assert_eq!(theme.tera.render("a.html", &ctx).expect("a"), "default a");
+        assert_eq!(theme.tera.render("b.html", &ctx).expect("b"), "small b");
+        assert_eq!(theme.strings["x"], "small");
+        assert_eq!(theme.strings["y"], "kept");
+        assert!(matches!(
+            Theme::load(dir.path(), "nope", "en"),
+            Err(ThemeError::Missing { .. })
+        ));
+    }
+}

@@ -1,0 +1,340 @@
+//! What templates see. Each view is built once from a checked listing or council, with
+//! labels from the theme's translations, so templates never compute or look anything up.
+
+use super::markdown;
+use crate::content::FrontMatter;
+use crate::standards::{Council, Listing};
+use serde::Serialize;
+use serde_json::Value;
+
+/// A value with its label and page, such as a support type or a town.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Term {
+    pub label: String,
+    pub key: String,
+    /// Site-relative URL of the browse page, such as `support/home-help/`.
+    pub url: String,
+    pub count: usize,
+}
+
+/// A listing as a short card in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub name: String,
+    pub url: String,
+    pub summary: String,
+    pub towns: String,
+    pub new_clients: Option<Labelled>,
+    pub status: Labelled,
+    pub cost: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Labelled {
+    pub key: String,
+    pub label: String,
+}
+
+/// Everything the listing page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListingView {
+    pub slug: String,
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub summary: String,
+    pub body_html: String,
+    pub status: Labelled,
+    pub support_types: Vec<Term>,
+    pub who_for: Vec<Term>,
+    pub towns: Vec<Term>,
+    pub postcode_districts: Vec<Term>,
+    pub contact: ContactView,
+    pub costs: Vec<CostView>,
+    pub payments: Vec<Labelled>,
+    pub new_clients: Option<Labelled>,
+    pub days: Vec<Labelled>,
+    pub last_checked: Option<String>,
+    pub last_checked_iso: Option<String>,
+    pub cqc: Option<CqcView>,
+    pub card: Card,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactView {
+    pub first_name: Option<String>,
+    pub phone: Option<String>,
+    pub phone_href: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub website_label: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CostView {
+    pub price: String,
+    pub unit: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CqcView {
+    pub registered: bool,
+    pub location_id: Option<String>,
+    pub basis: Option<String>,
+}
+
+/// Looks up labels in the theme's translations, falling back to a readable form of the key
+/// so a value added to the schema still shows sensibly before it is translated.
+pub struct Labels<'a> {
+    pub strings: &'a Value,
+}
+
+impl Labels<'_> {
+    pub fn label(&self, group: &str, key: &str) -> String {
+        self.strings
+            .get(group)
+            .and_then(|g| g.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| humanise(key))
+    }
+
+    pub fn labelled(&self, group: &str, key: &str) -> Labelled {
+        Labelled {
+            key: key.to_string(),
+            label: self.label(group, key),
+        }
+    }
+
+    pub fn text(&self, key: &str) -> String {
+        self.strings
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or(key)
+            .to_string()
+    }
+}
+
+fn humanise(key: &str) -> String {
+    let words = key.replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// URL path segment for a key or a name: `home_help` becomes `home-help`.
+pub fn url_segment(text: &str) -> String {
+    crate::content::slugify(text)
+}
+
+pub fn support_url(key: &str) -> String {
+    format!("support/{}/", url_segment(key))
+}
+
+pub fn who_for_url(key: &str) -> String {
+    format!("for/{}/", url_segment(key))
+}
+
+pub fn area_url(name: &str) -> String {
+    format!("areas/{}/", url_segment(name))
+}
+
+pub fn listing_url(slug: &str) -> String {
+    format!("enterprises/{slug}/")
+}
+
+/// Builds the view of one listing for one council's site.
+pub fn listing_view(listing: &Listing, labels: &Labels, council: &Council) -> ListingView {
+    let f = &listing.front;
+    let url = listing_url(&listing.slug);
+    let term = |group: &str, key: &str, url: String| Term {
+        label: labels.label(group, key),
+        key: key.to_string(),
+        url,
+        count: 0,
+    };
+    let towns: Vec<Term> = f
+        .service_area
+        .towns
+        .iter()
+        .map(|t| Term {
+            label: canonical_town(council, t),
+            key: t.clone(),
+            url: area_url(t),
+            count: 0,
+        })
+        .collect();
+    let costs: Vec<CostView> = f
+        .cost
+        .iter()
+        .map(|c| CostView {
+            price: money(c.amount),
+            unit: labels.label("units", &c.unit),
+            description: c.description.clone(),
+        })
+        .collect();
+    let new_clients = f
+        .availability
+        .taking_new_clients
+        .as_deref()
+        .map(|k| labels.labelled("new_clients", k));
+    let status = labels.labelled("status", &f.status);
+    let card = Card {
+        name: f.name.clone(),
+        url: url.clone(),
+        summary: f.summary.clone(),
+        towns: towns
+            .iter()
+            .map(|t| t.label.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        new_clients: new_clients.clone(),
+        status: status.clone(),
+        cost: costs.first().map(|c| format!("{} {}", c.price, c.unit)),
+    };
+    ListingView {
+        slug: listing.slug.clone(),
+        id: listing.id.clone(),
+        url,
+        name: f.name.clone(),
+        summary: f.summary.clone(),
+        body_html: markdown::to_safe_html(&listing.body),
+        status,
+        support_types: f
+            .support_types
+            .iter()
+            .map(|k| term("support_types", k, support_url(k)))
+            .collect(),
+        who_for: f
+            .who_for
+            .iter()
+            .map(|k| term("who_for", k, who_for_url(k)))
+            .collect(),
+        towns,
+        postcode_districts: f
+            .service_area
+            .postcode_districts
+            .iter()
+            .map(|d| Term {
+                label: d.clone(),
+                key: d.clone(),
+                url: area_url(d),
+                count: 0,
+            })
+            .collect(),
+        contact: contact_view(f),
+        costs,
+        payments: f
+            .payment_accepted
+            .iter()
+            .map(|k| labels.labelled("payments", k))
+            .collect(),
+        new_clients,
+        days: f
+            .availability
+            .days
+            .iter()
+            .map(|k| labels.labelled("days", k))
+            .collect(),
+        last_checked: f.review.last_checked.as_deref().and_then(long_date),
+        last_checked_iso: f.review.last_checked.clone(),
+        cqc: f.standards.cqc.as_ref().map(|c| CqcView {
+            registered: c.registered,
+            location_id: c.location_id.clone(),
+            basis: c.basis.clone(),
+        }),
+        card,
+    }
+}
+
+/// The council's spelling of a town, so "williton" in a listing shows as "Williton".
+fn canonical_town(council: &Council, town: &str) -> String {
+    council
+        .settings
+        .areas
+        .iter()
+        .find(|a| a.town.eq_ignore_ascii_case(town))
+        .map(|a| a.town.clone())
+        .unwrap_or_else(|| town.to_string())
+}
+
+fn contact_view(f: &FrontMatter) -> ContactView {
+    let c = &f.contact;
+    ContactView {
+        first_name: c.first_name.clone(),
+        phone: c.phone.clone(),
+        phone_href: c.phone.as_deref().map(tel_href),
+        email: c.email.clone(),
+        website: c.website.clone(),
+        website_label: c.website.as_deref().map(|w| {
+            w.trim_start_matches("https://")
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+                .to_string()
+        }),
+    }
+}
+
+/// `tel:` link for a phone number: digits only, with a leading + kept.
+pub fn tel_href(phone: &str) -> String {
+    let plus = if phone.trim_start().starts_with('+') {
+        "+"
+    } else {
+        ""
+    };
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    format!("tel:{plus}{digits}")
+}
+
+/// Pounds as people write them: £20 or £19.50.
+pub fn money(amount: f64) -> String {
+    let pence = (amount * 100.0).round() as i64;
+    if pence % 100 == 0 {
+        format!("£{}", pence / 100)
+    } else {
+        format!("£{}.{:02}", pence / 100, pence % 100)
+    }
+}
+
+/// `2026-05-20` as `20 May 2026`.
+pub fn long_date(iso: &str) -> Option<String> {
+    let date = time::Date::parse(iso, &time::format_description::well_known::Iso8601::DATE).ok()?;
+    Some(format!("{} {} {}", date.day(), date.month(), date.year()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_like_a_price_list() {
+        assert_eq!(money(20.0), "£20");
+        assert_eq!(money(19.5), "£19.50");
+        assert_eq!(money(0.45), "£0.45");
+    }
+
+    #[test]
+    fn phone_links_dial_the_digits() {
+        assert_eq!(tel_href("07700 900123"), "tel:07700900123");
+        assert_eq!(tel_href("+44 (0)1823 555012"), "tel:+4401823555012");
+    }
+
+    #[test]
+    fn dates_are_written_out() {
+        assert_eq!(long_date("2026-05-20").as_deref(), Some("20 May 2026"));
+    }
+
+    #[test]
+    fn untranslated_keys_still_read_well() {
+        let strings = serde_json::json!({"support_types": {"home_help": "Help at home"}});
+        let labels = Labels { strings: &strings };
+        assert_eq!(labels.label("support_types", "home_help"), "Help at home");
+        assert_eq!(
+            labels.label("support_types", "digital_help"),
+            "Digital help"
+        );
+    }
+}

@@ -1,0 +1,386 @@
+//! standards: decides what may be published. It checks every file against the schemas in
+//! the content folder, adds the checks a schema cannot express (councils that exist, areas a
+//! council covers, duplicate listings), and applies the consent and status rules that
+//! withhold a listing. It never renders anything and never reads files itself.
+
+pub mod report;
+mod schema;
+
+pub use schema::{Schema, SchemaError, DEFAULT_COUNCIL_SCHEMA, DEFAULT_LISTING_SCHEMA};
+
+use crate::content::{Content, CouncilSettings, FrontMatter, PathStep};
+use crate::diagnostic::{self, Diagnostic};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+/// A council whose settings passed the checks.
+#[derive(Debug, Clone)]
+pub struct Council {
+    pub id: String,
+    pub settings: CouncilSettings,
+    pub file: PathBuf,
+    /// Where `theme:` is written, to point at it when the theme does not exist.
+    pub theme_position: (usize, usize),
+}
+
+/// A listing whose front matter passed the checks, with the decision on publishing it.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub slug: String,
+    /// A stable UUID: the one in the file, or one made from the slug.
+    pub id: String,
+    pub front: FrontMatter,
+    pub body: String,
+    pub file: PathBuf,
+    pub decision: Decision,
+}
+
+/// Whether residents see a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Published,
+    /// Kept off every site, with the reasons in plain English.
+    Withheld(Vec<String>),
+}
+
+impl Listing {
+    pub fn is_published(&self) -> bool {
+        self.decision == Decision::Published
+    }
+}
+
+/// Everything the later stages may rely on: checked councils and listings.
+#[derive(Debug, Default)]
+pub struct Directory {
+    pub councils: Vec<Council>,
+    pub listings: Vec<Listing>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Directory {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The published listings a council's site shows, in name order.
+    pub fn published_for<'a>(&'a self, council: &str) -> Vec<&'a Listing> {
+        let mut list: Vec<&Listing> = self
+            .listings
+            .iter()
+            .filter(|l| l.is_published() && l.front.councils.iter().any(|c| c == council))
+            .collect();
+        list.sort_by(|a, b| {
+            a.front
+                .name
+                .to_lowercase()
+                .cmp(&b.front.name.to_lowercase())
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        list
+    }
+}
+
+/// The schemas a content folder is checked against.
+pub struct Rules {
+    pub listing_schema: Schema,
+    pub council_schema: Schema,
+}
+
+impl Rules {
+    pub fn load(content_root: &std::path::Path) -> Result<Rules, SchemaError> {
+        Ok(Rules {
+            listing_schema: Schema::load(
+                content_root,
+                "enterprise.schema.json",
+                DEFAULT_LISTING_SCHEMA,
+                "a listing",
+            )?,
+            council_schema: Schema::load(
+                content_root,
+                "council.schema.json",
+                DEFAULT_COUNCIL_SCHEMA,
+                "a council's settings",
+            )?,
+        })
+    }
+}
+
+/// Checks everything that was read and decides what is published.
+pub fn validate(content: Content, rules: &Rules) -> Directory {
+    let mut diagnostics = content.diagnostics;
+
+    let mut councils = Vec::new();
+    for file in &content.councils {
+        let problems = rules.council_schema.check(&file.source, &file.data);
+        if !problems.is_empty() {
+            diagnostics.extend(problems);
+            continue;
+        }
+        match serde_json::from_value::<CouncilSettings>(file.data.clone()) {
+            Ok(mut settings) => {
+                for area in &mut settings.areas {
+                    for d in &mut area.postcode_districts {
+                        *d = d.to_uppercase();
+                    }
+                }
+                councils.push(Council {
+                    id: file.id.clone(),
+                    settings,
+                    file: file.source.path.clone(),
+                    theme_position: file.source.locate(&[PathStep::Key("theme".into())], false),
+                })
+            }
+            Err(e) => diagnostics.push(Diagnostic::error(&file.source.path, "schema-mismatch", format!("These settings passed the schema but could not be read: {e}.")).help("The schema in content/schema/ allows something carepages cannot use; check it against the built-in one.")),
+        }
+    }
+
+    let checked: Vec<_> = content
+        .listings
+        .into_par_iter()
+        .map(|file| {
+            let problems = rules.listing_schema.check(&file.source, &file.data);
+            if !problems.is_empty() {
+                return Err(problems);
+            }
+            match serde_json::from_value::<FrontMatter>(file.data.clone()) {
+                Ok(front) => Ok((file, front)),
+                Err(e) => Err(vec![Diagnostic::error(&file.source.path, "schema-mismatch", format!("This listing passed the schema but could not be read: {e}.")).help("The schema in content/schema/ allows something carepages cannot use; check it against the built-in one.")]),
+            }
+        })
+        .collect();
+
+    let council_index: HashMap<&str, &Council> =
+        councils.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut listings = Vec::new();
+    for result in checked {
+        let (file, mut front) = match result {
+            Ok(ok) => ok,
+            Err(problems) => {
+                diagnostics.extend(problems);
+                continue;
+            }
+        };
+        for d in &mut front.service_area.postcode_districts {
+            *d = d.to_uppercase();
+        }
+        let mut problems = Vec::new();
+        check_councils_and_areas(&file.source, &front, &council_index, &mut problems);
+        let failed = problems.iter().any(Diagnostic::is_error);
+        diagnostics.extend(problems);
+        if failed {
+            continue;
+        }
+        let id = front
+            .id
+            .clone()
+            .map(|id| id.to_lowercase())
+            .unwrap_or_else(|| id_from_slug(&file.slug));
+        let decision = decide(&front);
+        listings.push(Listing {
+            slug: file.slug,
+            id,
+            front,
+            body: file.body,
+            file: file.source.path,
+            decision,
+        });
+    }
+    find_duplicates(&listings, &mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    Directory {
+        councils,
+        listings,
+        diagnostics,
+    }
+}
+
+/// A UUID that stays the same as long as the file name does.
+pub fn id_from_slug(slug: &str) -> String {
+    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5a1e_c0de_6361_7265_7061_6765_7300_0001);
+    uuid::Uuid::new_v5(&NAMESPACE, slug.as_bytes()).to_string()
+}
+
+fn decide(front: &FrontMatter) -> Decision {
+    let mut reasons = Vec::new();
+    if !front.consent.given() {
+        reasons.push(
+            "The enterprise has not given consent to publish (consent.publish is not true)."
+                .to_string(),
+        );
+    }
+    if front.status == "closed" {
+        reasons.push("The enterprise is marked as closed.".to_string());
+    }
+    if reasons.is_empty() {
+        Decision::Published
+    } else {
+        Decision::Withheld(reasons)
+    }
+}
+
+fn check_councils_and_areas(
+    source: &crate::content::SourceFile,
+    front: &FrontMatter,
+    councils: &HashMap<&str, &Council>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (i, id) in front.councils.iter().enumerate() {
+        let path = [PathStep::Key("councils".into()), PathStep::Index(i)];
+        if councils.contains_key(id.as_str()) {
+            continue;
+        }
+        let (line, col) = source.locate(&path, false);
+        let help = match diagnostic::did_you_mean(id, councils.keys().copied()) {
+            Some(close) => format!(
+                "Did you mean `{close}`? Councils are named after the files in content/councils/."
+            ),
+            None => format!(
+                "Use the name of a file in content/councils/ without .yaml. Known councils: {}.",
+                sorted_keys(councils)
+            ),
+        };
+        out.push(
+            Diagnostic::error(
+                &source.path,
+                "unknown-council",
+                format!("There is no council called `{id}`."),
+            )
+            .field(crate::content::dotted(&path))
+            .at(line, col)
+            .help(help),
+        );
+    }
+    let listed: Vec<&Council> = front
+        .councils
+        .iter()
+        .filter_map(|c| councils.get(c.as_str()).copied())
+        .collect();
+    let with_areas: Vec<&&Council> = listed
+        .iter()
+        .filter(|c| !c.settings.areas.is_empty())
+        .collect();
+    if with_areas.is_empty() {
+        return;
+    }
+    for (i, town) in front.service_area.towns.iter().enumerate() {
+        let covered = with_areas.iter().any(|c| {
+            c.settings
+                .areas
+                .iter()
+                .any(|a| a.town.eq_ignore_ascii_case(town))
+        });
+        if !covered {
+            let path = [
+                PathStep::Key("service_area".into()),
+                PathStep::Key("towns".into()),
+                PathStep::Index(i),
+            ];
+            let towns: Vec<&str> = with_areas
+                .iter()
+                .flat_map(|c| c.settings.areas.iter().map(|a| a.town.as_str()))
+                .collect();
+            let (line, col) = source.locate(&path, false);
+            let help = match diagnostic::did_you_mean(town, towns.iter().copied()) {
+                Some(close) => format!("Did you mean `{close}`? Towns must be ones the council covers."),
+                None => format!("Use a town the council covers: {}. If the council now covers it, add it to the council's areas.", towns.join(", ")),
+            };
+            out.push(
+                Diagnostic::error(
+                    &source.path,
+                    "town-not-covered",
+                    format!("`{town}` is not a town covered by {}.", names(&with_areas)),
+                )
+                .field(crate::content::dotted(&path))
+                .at(line, col)
+                .help(help),
+            );
+        }
+    }
+    for (i, district) in front.service_area.postcode_districts.iter().enumerate() {
+        let covered = with_areas.iter().any(|c| {
+            c.settings
+                .areas
+                .iter()
+                .any(|a| a.postcode_districts.iter().any(|d| d == district))
+        });
+        if !covered {
+            let path = [
+                PathStep::Key("service_area".into()),
+                PathStep::Key("postcode_districts".into()),
+                PathStep::Index(i),
+            ];
+            let all: Vec<&str> = with_areas
+                .iter()
+                .flat_map(|c| {
+                    c.settings
+                        .areas
+                        .iter()
+                        .flat_map(|a| a.postcode_districts.iter().map(String::as_str))
+                })
+                .collect();
+            let (line, col) = source.locate(&path, false);
+            out.push(
+                Diagnostic::error(
+                    &source.path,
+                    "district-not-covered",
+                    format!(
+                        "`{district}` is not a postcode district covered by {}.",
+                        names(&with_areas)
+                    ),
+                )
+                .field(crate::content::dotted(&path))
+                .at(line, col)
+                .help(format!(
+                    "Use a district the council covers: {}.",
+                    all.join(", ")
+                )),
+            );
+        }
+    }
+}
+
+fn names(councils: &[&&Council]) -> String {
+    councils
+        .iter()
+        .map(|c| c.settings.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+fn sorted_keys(councils: &HashMap<&str, &Council>) -> String {
+    let mut keys: Vec<&str> = councils.keys().copied().collect();
+    keys.sort_unstable();
+    keys.join(", ")
+}
+
+/// Two listings may not share a slug (their pages would overwrite each other) or an id.
+fn find_duplicates(listings: &[Listing], out: &mut Vec<Diagnostic>) {
+    let mut by_slug: BTreeMap<&str, Vec<&Listing>> = BTreeMap::new();
+    let mut by_id: BTreeMap<&str, Vec<&Listing>> = BTreeMap::new();
+    for l in listings {
+        by_slug.entry(&l.slug).or_default().push(l);
+        by_id.entry(&l.id).or_default().push(l);
+    }
+    for (slug, group) in by_slug.iter().filter(|(_, g)| g.len() > 1) {
+        for l in group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|o| o.file != l.file)
+                .map(|o| o.file.display().to_string())
+                .collect();
+            out.push(Diagnostic::error(&l.file, "duplicate-slug", format!("This file's web address (enterprises/{slug}/) is the same as that of {}.", others.join(", ")))
+                .help("File names must differ by more than capital letters, spaces or punctuation. Rename one of the files."));
+        }
+    }
+    for (id, group) in by_id.iter().filter(|(_, g)| g.len() > 1) {
+        if group.iter().all(|l| l.front.id.is_none()) {
+            continue; // already reported as a duplicate slug
+        }
+        for l in group {
+            out.push(Diagnostic::error(&l.file, "duplicate-id", format!("The id {id} is used by more than one listing."))
+                .field("id")
+                .help("Each listing needs its own id. Delete the id line from the copy: one is made from the file name."));
+        }
+    }
+}

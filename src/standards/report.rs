@@ -1,0 +1,198 @@
+//! Writes diagnostics for people and machines: a rustc-style report with the source line
+//! for volunteers, JSON for tools, and GitHub workflow commands so problems appear on the
+//! lines of a pull request.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use std::path::Path;
+
+/// A report for people, grouped by file in the order given, each with its source line.
+pub fn human(diagnostics: &[Diagnostic], content_root: &Path, colour: bool) -> String {
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_width(100);
+    let mut out = String::new();
+    let mut current_file = None;
+    let mut text = String::new();
+    for d in diagnostics {
+        if current_file != Some(&d.file) {
+            current_file = Some(&d.file);
+            text = read_normalised(&content_root.join(&d.file));
+        }
+        let name = d.file.display().to_string();
+        let mut m = MietteDiagnostic::new(d.message.clone())
+            .with_code(d.code)
+            .with_severity(match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+            });
+        if !d.help.is_empty() {
+            m = m.with_help(d.help.clone());
+        }
+        let rendered = match offset_of(&text, d.line, d.column) {
+            Some(offset) => {
+                let label = if d.field.is_empty() {
+                    None
+                } else {
+                    Some(d.field.clone())
+                };
+                m = m.with_label(LabeledSpan::new_with_span(
+                    label,
+                    (offset, token_len(&text[offset..])),
+                ));
+                let report = miette::Report::new(m)
+                    .with_source_code(NamedSource::new(name.clone(), text.clone()));
+                let mut s = String::new();
+                let _ = handler.render_report(&mut s, report.as_ref());
+                s
+            }
+            None => {
+                let mut s = String::new();
+                let _ = handler.render_report(&mut s, &m);
+                format!("{name}:{}:{}\n{s}", d.line, d.column)
+            }
+        };
+        out.push_str(&rendered);
+        out.push('\n');
+    }
+    out
+}
+
+/// The same text the loader saw, so line and column match.
+fn read_normalised(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    String::from_utf8_lossy(bytes)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+}
+
+/// Byte offset of a 1-based line and column (counted in characters).
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let mut start = 0;
+    for _ in 1..line {
+        start += text[start..].find('\n')? + 1;
+    }
+    let line_text = &text[start..start + text[start..].find('\n').unwrap_or(text.len() - start)];
+    let within = line_text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(line_text.len());
+    Some(start + within)
+}
+
+/// Length of the word or quoted value at the start of `rest`, for underlining.
+fn token_len(rest: &str) -> usize {
+    let line = rest.split('\n').next().unwrap_or("");
+    if let Some(q) = line.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        if let Some(end) = line[1..].find(q) {
+            return end + 2;
+        }
+    }
+    let end = line.find([',', ']', '}', '#']).unwrap_or(line.len());
+    line[..end].trim_end().len().max(1)
+}
+
+/// `{"diagnostics": [...], "listings": {"published": N, "withheld": N}}`.
+pub fn json(diagnostics: &[Diagnostic], published: usize, withheld: usize) -> String {
+    let value = serde_json::json!({
+        "diagnostics": diagnostics,
+        "listings": {"published": published, "withheld": withheld},
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+/// GitHub Actions workflow commands, one line each. `prefix` is the content folder's path
+/// from the repository root, so annotations land on the right file.
+pub fn github(diagnostics: &[Diagnostic], prefix: &Path) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let file = prefix.join(&d.file).display().to_string();
+        let title = if d.field.is_empty() {
+            d.code.to_string()
+        } else {
+            format!("{}: {}", d.code, d.field)
+        };
+        let message = if d.help.is_empty() {
+            d.message.clone()
+        } else {
+            format!("{} {}", d.message, d.help)
+        };
+        out.push_str(&format!(
+            "::{level} file={},line={},col={},title={}::{}\n",
+            escape_property(&file),
+            d.line,
+            d.column,
+            escape_property(&title),
+            escape_data(&message)
+        ));
+    }
+    out
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_lines_are_escaped_workflow_commands() {
+        let d = Diagnostic::error(
+            "enterprises/a.md",
+            "unknown-field",
+            "`sumary` is not a field.\nSecond line",
+        )
+        .at(3, 1)
+        .field("sumary")
+        .help("Did you mean `summary`?");
+        let out = github(&[d], Path::new("content"));
+        assert_eq!(
+            out,
+            "::error file=content/enterprises/a.md,line=3,col=1,title=unknown-field%3A sumary::`sumary` is not a field.%0ASecond line Did you mean `summary`?\n"
+        );
+    }
+
+    #[test]
+    fn human_reports_show_the_source_line() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.md"), "---\nname: A\nsumary: Hi\n---\n").expect("write");
+        let d = Diagnostic::error(
+            "a.md",
+            "unknown-field",
+            "`sumary` is not a field a listing can have.",
+        )
+        .at(3, 1)
+        .field("sumary")
+        .help("Did you mean `summary`?");
+        let out = human(&[d], dir.path(), false);
+        assert!(out.contains("a.md:3:1"), "{out}");
+        assert!(out.contains("sumary: Hi"), "{out}");
+        assert!(out.contains("Did you mean `summary`?"), "{out}");
+    }
+
+    #[test]
+    fn offsets_count_characters_not_bytes() {
+        let text = "a: £1\nb: x\n";
+        assert_eq!(offset_of(text, 2, 4), Some(text.find('x').expect("x")));
+        assert_eq!(offset_of(text, 1, 4), Some(3));
+    }
+}
