@@ -1,7 +1,6 @@
 //! The `carepages` command: parses arguments, calls the library, prints what happened and
 //! maps the outcome to an exit code (0 built, 1 content or build problem, 2 usage).
 
-use anyhow::Context;
 use carepages::{BuildError, BuildOptions};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -134,7 +133,12 @@ fn report_failure(e: BuildError, content: &std::path::Path) -> anyhow::Result<Ex
             eprintln!("error: {e}");
             Ok(ExitCode::from(2))
         }
-        other => Err(other).context("the build stopped; nothing in the output folder was changed"),
+        other => {
+            eprintln!(
+                "error: {other}\nThe build stopped; nothing in the output folder was changed."
+            );
+            Ok(ExitCode::from(1))
+        }
     }
 }
 

@@ -261,53 +261,97 @@ fn parse_yaml(source: &SourceFile) -> Result<serde_json::Value, Diagnostic> {
 }
 
 fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
-    let (line, column) = e
-        .location()
-        .map(|l| source.file_position(l.line(), l.column()))
-        .unwrap_or((source.yaml_first_line, 1));
     let raw = e.to_string();
-    let (message, help) = explain_yaml_error(&raw, source, line);
+    let mut at = e.location().map(|l| (l.line(), l.column()));
+    let text_line = |yaml_line: usize| {
+        source
+            .yaml_text()
+            .lines()
+            .nth(yaml_line.saturating_sub(1))
+            .unwrap_or("")
+    };
+    let detail = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+    let (message, help) = if raw.contains("duplicate entry") {
+        at = duplicate_key_position(source).or(at);
+        (
+            format!("A field appears twice ({detail})."),
+            "Keep one of the two lines and delete the other.".to_string(),
+        )
+    } else if at.is_some_and(|(line, _)| text_line(line).contains('\t')) {
+        (
+            "This line is indented with a tab; the details must be indented with spaces."
+                .to_string(),
+            "Replace the tab at the start of the line with two spaces.".to_string(),
+        )
+    } else if raw.contains("recursion limit") || raw.contains("repetition limit") {
+        (
+            "The details are nested or repeated too deeply to be a listing.".to_string(),
+            "Write the details as plain fields and lists, as in the example listing; anchors (&) and aliases (*) are not needed.".to_string(),
+        )
+    } else if raw.contains("while scanning a quoted scalar") {
+        at = context_position(&raw).or(at);
+        (
+            "A quotation mark is opened here but never closed.".to_string(),
+            "Add the closing quotation mark at the end of the value, on the same line.".to_string(),
+        )
+    } else if raw.contains("while parsing a flow sequence") {
+        at = context_position(&raw).or(at);
+        (
+            "A list in [square brackets] starts here but is not closed.".to_string(),
+            "Add the closing ] at the end of the list, and separate the values with commas."
+                .to_string(),
+        )
+    } else if raw.contains("while parsing a flow mapping") {
+        at = context_position(&raw).or(at);
+        (
+            "A group in {curly brackets} starts here but is not closed.".to_string(),
+            "Add the closing } at the end of the group, and separate the fields with commas."
+                .to_string(),
+        )
+    } else if raw.contains("mapping values are not allowed") {
+        (
+            "There is a colon (:) inside a value.".to_string(),
+            "Put the whole value in double quotes, such as summary: \"Help at home: cleaning and shopping\".".to_string(),
+        )
+    } else {
+        (
+            format!("The details could not be read: {detail}."),
+            "Check this line and the one above it: each detail is `field: value`, lists are in [square brackets] or lines starting with -, and text containing a colon (:) or # must be in double quotes.".to_string(),
+        )
+    };
+    let (line, column) = at
+        .map(|(l, c)| source.file_position(l, c))
+        .unwrap_or((source.yaml_first_line, 1));
     Diagnostic::error(&source.path, "yaml-syntax", message)
         .at(line, column)
         .help(help)
 }
 
-/// Turns the YAML parser's wording into advice a volunteer can follow.
-fn explain_yaml_error(raw: &str, source: &SourceFile, line: usize) -> (String, String) {
-    let text_line = source
-        .text
-        .lines()
-        .nth(line.saturating_sub(1))
-        .unwrap_or("");
-    let detail = raw.split(" at line ").next().unwrap_or(raw);
-    if text_line.contains('\t') || raw.contains("tab") {
-        return (
-            "This line is indented with a tab; the details must be indented with spaces.".into(),
-            "Replace the tab at the start of the line with two spaces.".into(),
-        );
+/// The "while scanning ... at line N column M" part of a YAML error: where the unclosed
+/// thing began, which is where the author needs to look.
+fn context_position(raw: &str) -> Option<(usize, usize)> {
+    let tail = raw.split(", while ").nth(1)?;
+    let rest = tail.split(" at line ").nth(1)?;
+    let mut words = rest.split_whitespace();
+    let line = words.next()?.parse().ok()?;
+    let column = words
+        .nth(1)?
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()?;
+    Some((line, column))
+}
+
+/// Where the second copy of a repeated field is, which serde_yaml does not say.
+fn duplicate_key_position(source: &SourceFile) -> Option<(usize, usize)> {
+    let options = marked_yaml::LoaderOptions::default().error_on_duplicate_keys(true);
+    match marked_yaml::parse_yaml_with_options(0, source.yaml_text(), options) {
+        Err(marked_yaml::LoadError::DuplicateKey(inner)) => {
+            let m = inner.key.span().start()?;
+            Some((m.line(), m.column()))
+        }
+        _ => None,
     }
-    if raw.contains("duplicate") {
-        return (
-            format!("A field appears twice ({detail})."),
-            "Keep one of the two lines and delete the other.".into(),
-        );
-    }
-    if raw.contains("recursion limit") || raw.contains("repetition limit") {
-        return (
-            "The details are nested or repeated too deeply to be a listing.".into(),
-            "Write the details as plain fields and lists, as in the example listing; anchors (&) and aliases (*) are not needed.".into(),
-        );
-    }
-    if raw.contains("quoted") || raw.contains("found unexpected end of stream") {
-        return (
-            format!("A quotation mark is opened but never closed ({detail})."),
-            "Check that every value that starts with a quotation mark also ends with one on the same line.".into(),
-        );
-    }
-    (
-        format!("The details could not be read: {detail}."),
-        "Check this line and the one above it: each detail is `field: value`, lists are in [square brackets] or lines starting with -, and text containing a colon (:) or # must be in double quotes.".into(),
-    )
 }
 
 fn to_json(value: &serde_yaml::Value) -> Result<serde_json::Value, String> {
@@ -406,9 +450,36 @@ mod tests {
     #[test]
     fn explains_a_windows_pound_sign() {
         let bytes = b"---\nname: A\ncost: \xA320\n---\n";
-        let err = std::str::from_utf8(bytes).expect_err("not utf-8");
+        let err = std::str::from_utf8(std::hint::black_box(bytes)).expect_err("not utf-8");
         let d = not_utf8(Path::new("a.md"), bytes, err);
         assert_eq!((d.line, d.column), (3, 7));
         assert!(d.message.contains("pound sign"), "{}", d.message);
+    }
+
+    fn yaml_problem(yaml: &str) -> Diagnostic {
+        let (source, _) = SourceFile::with_front_matter("a.md".into(), format!("---\n{yaml}---\n"))
+            .expect("fences");
+        parse_yaml(&source).expect_err("broken yaml")
+    }
+
+    #[test]
+    fn an_unclosed_quote_points_where_it_opens() {
+        let d = yaml_problem("name: A\nsummary: \"never closed\nconsent: {publish: true}\n");
+        assert_eq!((d.code, d.line, d.column), ("yaml-syntax", 3, 10));
+        assert!(d.message.contains("never closed"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_repeated_field_points_at_the_second_copy() {
+        let d = yaml_problem("name: A\nsummary: x\nname: B\n");
+        assert_eq!((d.line, d.column), (4, 1));
+        assert!(d.message.contains("appears twice"));
+    }
+
+    #[test]
+    fn a_tab_is_explained() {
+        let d = yaml_problem("contact:\n\tphone: x\n");
+        assert!(d.message.contains("tab"), "{}", d.message);
+        assert_eq!(d.line, 3);
     }
 }

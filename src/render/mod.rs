@@ -190,7 +190,8 @@ pub fn render_site(
         &all_cards,
     )?);
 
-    let facets: [(&str, &str, &Vec<Term>, fn(&ListingView) -> Vec<&str>); 4] = [
+    type KeysOf = fn(&ListingView) -> Vec<&str>;
+    let facets: [(&str, &str, &Vec<Term>, KeysOf); 4] = [
         ("support/", "support", &nav.support, |v| {
             v.support_types.iter().map(|t| t.key.as_str()).collect()
         }),
@@ -325,6 +326,7 @@ impl PageRenderer<'_> {
                 ("cards", serde_json::to_value(chunk).unwrap_or_default()),
                 ("count", serde_json::json!(cards.len())),
                 ("first_number", serde_json::json!(i * PER_PAGE + 1)),
+                ("last_number", serde_json::json!(i * PER_PAGE + chunk.len())),
                 (
                     "pagination",
                     serde_json::to_value(&pagination).unwrap_or_default(),

@@ -95,7 +95,15 @@ fn token_len(rest: &str) -> usize {
             return end + 2;
         }
     }
-    let end = line.find([',', ']', '}', '#']).unwrap_or(line.len());
+    let end = [
+        line.find([',', ']', '}', '#']),
+        line.find(": "),
+        line.strip_suffix(':').map(str::len),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap_or(line.len());
     line[..end].trim_end().len().max(1)
 }
 

@@ -144,7 +144,13 @@ impl Schema {
                 let name = property.as_str().unwrap_or_default();
                 let mut child = path.clone();
                 child.push(PathStep::Key(name.to_string()));
-                let (line, col) = locate(false);
+                // A field missing from the top has no line of its own: point at the
+                // opening `---`; a nested one, at its parent's key.
+                let (line, col) = if path.is_empty() {
+                    (source.yaml_first_line.saturating_sub(1).max(1), 1)
+                } else {
+                    source.locate(&path, true)
+                };
                 let help = match self.description(&child) {
                     Some(text) => format!("Add `{name}:` {}. {text}", self.in_place_add(&field)),
                     None => format!("Add `{name}:` {}.", self.in_place_add(&field)),
@@ -155,7 +161,7 @@ impl Schema {
                         "missing-field",
                         format!(
                             "The required field `{name}` is missing{}.",
-                            self.from_place(&field)
+                            self.place_suffix(&field)
                         ),
                     )
                     .field(dotted(&child))
@@ -352,7 +358,7 @@ impl Schema {
         }
     }
 
-    fn from_place(&self, field: &str) -> String {
+    fn place_suffix(&self, field: &str) -> String {
         if field.is_empty() {
             String::new()
         } else {

@@ -1,0 +1,230 @@
+//! End-to-end: build real fixture sites with the carepages binary and check what a
+//! resident, a volunteer and a council officer would see.
+
+mod common;
+use common::*;
+use std::collections::{BTreeSet, VecDeque};
+
+#[test]
+fn builds_a_site_where_every_listing_is_reachable_from_the_home_page() {
+    let ws = Workspace::from_fixture("basic");
+    let out = ws.build(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Built 1 council site with 2 listings (1 withheld"),
+        "{}",
+        stdout(&out)
+    );
+    let site = ws.output().join("testshire");
+
+    // Follow links from the home page, as a resident clicking around would.
+    let mut seen = BTreeSet::new();
+    let mut queue = VecDeque::from(["index.html".to_string()]);
+    while let Some(page) = queue.pop_front() {
+        if !seen.insert(page.clone()) || !page.ends_with(".html") {
+            continue;
+        }
+        assert!(site.join(&page).is_file(), "broken link to {page}");
+        queue.extend(local_links(&site, &page));
+    }
+    assert!(
+        seen.contains("enterprises/kindly-hands/index.html"),
+        "{seen:?}"
+    );
+    assert!(seen.contains("enterprises/green-fingers/index.html"));
+    assert!(
+        !site.join("enterprises/quiet-withheld").exists(),
+        "a listing without consent was published"
+    );
+
+    let listing = read(&site.join("enterprises/kindly-hands/index.html"));
+    assert!(attrs(&listing, "a", "href").contains(&"tel:07700900123".to_string()));
+    assert_eq!(texts(&listing, "h1"), ["Kindly Hands"]);
+    for expected in [
+        "£19.50",
+        "Taking new clients",
+        "Williton",
+        "Direct payments",
+        "20 May 2026",
+    ] {
+        assert!(listing.contains(expected), "listing page lacks {expected}");
+    }
+    assert!(
+        site.join("sitemap.xml").is_file()
+            && site.join("robots.txt").is_file()
+            && site.join("404.html").is_file()
+    );
+    let sitemap = read(&site.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://care.testshire.example/enterprises/kindly-hands/</loc>"));
+    assert!(!sitemap.contains("quiet-withheld"));
+}
+
+#[test]
+fn assets_have_content_hashed_names_and_the_brand_colour_is_made_readable() {
+    let ws = Workspace::from_fixture("basic");
+    assert!(ws.build(&[]).status.success());
+    let assets: Vec<String> = std::fs::read_dir(ws.output().join("testshire/assets"))
+        .expect("assets")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let brand = assets
+        .iter()
+        .find(|a| a.starts_with("brand."))
+        .expect("brand css");
+    assert!(
+        assets
+            .iter()
+            .any(|a| a.starts_with("style.") && a.len() > "style.css".len() + 5),
+        "{assets:?}"
+    );
+    // The fixture's brand colour is a pale yellow; white text on it would fail WCAG AA.
+    let css = read(&ws.output().join("testshire/assets").join(brand));
+    assert!(!css.contains("#ffdd00"), "{css}");
+    let home = read(&ws.output().join("testshire/index.html"));
+    assert!(home.contains(&format!("assets/{brand}")));
+}
+
+#[test]
+fn hostile_content_never_reaches_the_page_as_script() {
+    let ws = Workspace::from_fixture("hostile");
+    let out = ws.build(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pages = snapshot(&ws.output());
+    assert!(pages
+        .keys()
+        .any(|p| p.ends_with("enterprises/script-everywhere/index.html")));
+    for (path, bytes) in pages.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert_eq!(active_content(&html), Vec::<String>::new(), "{path}");
+        assert!(
+            !html.contains("tracker.example") && !html.contains("etc/passwd"),
+            "{path}"
+        );
+    }
+    let listing = String::from_utf8_lossy(&pages["evil/enterprises/script-everywhere/index.html"])
+        .into_owned();
+    // Text is kept as text, so the resident still sees what was written.
+    assert_eq!(
+        texts(&listing, "h1"),
+        ["<script>alert('name')</script> Helpers"]
+    );
+    assert!(listing.contains("hover me"));
+    let fine =
+        String::from_utf8_lossy(&pages["evil/enterprises/fine-neighbour/index.html"]).into_owned();
+    let links = attrs(&fine, ".body a", "href");
+    assert_eq!(links, ["https://fine.example/about", "tel:07700900999"]);
+    assert_eq!(
+        attrs(&fine, ".body a", "rel")[0],
+        "noopener noreferrer nofollow"
+    );
+}
+
+#[test]
+fn a_broken_file_fails_cleanly_and_leaves_output_untouched() {
+    let ws = Workspace::from_fixture("basic");
+    assert!(ws.build(&[]).status.success());
+    let before = snapshot(&ws.output());
+    ws.write(
+        "enterprises/broken.md",
+        "---\nname: Broken\nsummary: \"never closed\nconsent: {publish: true}\n---\nBody\n",
+    );
+    ws.write(
+        "enterprises/misspelt.md",
+        &read(&ws.content().join("enterprises/green-fingers.md")).replace("summary:", "sumary:"),
+    );
+    let out = ws.build(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("enterprises/broken.md"), "{err}");
+    assert!(err.contains("enterprises/misspelt.md:3:1"), "{err}");
+    assert!(err.contains("Did you mean `summary`?"), "{err}");
+    assert!(
+        err.contains("sumary: Gardening for people"),
+        "the source line is shown: {err}"
+    );
+    assert!(
+        err.contains("Nothing in the output folder was changed"),
+        "{err}"
+    );
+    assert_eq!(
+        before,
+        snapshot(&ws.output()),
+        "output changed after a failed build"
+    );
+}
+
+#[test]
+fn the_same_content_and_date_give_byte_identical_sites() {
+    let ws = Workspace::from_fixture("basic");
+    assert!(ws.build(&[]).status.success());
+    let first = snapshot(&ws.output());
+    std::fs::remove_dir_all(ws.output()).expect("clear");
+    assert!(ws.build(&[]).status.success());
+    assert_eq!(first, snapshot(&ws.output()));
+}
+
+#[test]
+fn usage_mistakes_exit_with_code_2() {
+    let ws = Workspace::from_fixture("basic");
+    let out = ws.build(&["--council", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("testshire"), "{}", stderr(&out));
+
+    let out = run(&["build", "--today", "2026-02-30"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let content = ws.content();
+    let out = run(
+        &["build"],
+        &[("--content", &content), ("--output", &content)],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(ws.content().join("enterprises/kindly-hands.md").is_file());
+}
+
+#[test]
+fn a_council_theme_overrides_only_some_templates() {
+    let ws = Workspace::from_fixture("basic");
+    let council = read(&ws.content().join("councils/testshire.yaml"))
+        .replace("theme: default", "theme: meadow");
+    ws.write(
+        "councils/meadowshire.yaml",
+        &council.replace("Testshire", "Meadowshire"),
+    );
+    ws.write(
+        "enterprises/kindly-hands.md",
+        &read(&ws.content().join("enterprises/kindly-hands.md"))
+            .replace("[testshire]", "[testshire, meadowshire]"),
+    );
+    let out = ws.build(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meadow_home = read(&ws.output().join("meadowshire/index.html"));
+    let default_home = read(&ws.output().join("testshire/index.html"));
+    assert_eq!(attrs(&meadow_home, "ul.tiles", "class").len(), 1);
+    assert!(attrs(&default_home, "ul.tiles", "class").is_empty());
+    assert!(meadow_home.contains("What would help you live well at home?"));
+    // The listing page comes from the default theme's template.
+    let listing = read(
+        &ws.output()
+            .join("meadowshire/enterprises/kindly-hands/index.html"),
+    );
+    assert!(listing.contains("How to get in touch") && listing.contains("assets/theme."));
+}
+
+#[test]
+fn a_council_with_a_missing_theme_is_reported_on_its_line() {
+    let ws = Workspace::from_fixture("basic");
+    ws.write(
+        "councils/testshire.yaml",
+        &read(&ws.content().join("councils/testshire.yaml"))
+            .replace("theme: default", "theme: sparkly"),
+    );
+    let out = ws.build(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("councils/testshire.yaml:3:8"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("There is no theme called `sparkly`"));
+}
