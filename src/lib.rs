@@ -46,7 +46,7 @@ pub enum BuildError {
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
-    Schema(#[from] standards::SchemaError),
+    Rules(#[from] standards::RulesError),
     #[error("the site for {council} could not be made: {source}")]
     Theme {
         council: String,
@@ -61,17 +61,17 @@ pub enum BuildError {
     Publish(#[from] publish::PublishError),
 }
 
-/// Reads and checks a content folder without building anything.
-pub fn check(content_root: &Path) -> Result<standards::Directory, BuildError> {
+/// Reads and checks a content folder on `today` without building anything.
+pub fn check(content_root: &Path, today: time::Date) -> Result<standards::Directory, BuildError> {
     if !content_root.is_dir() {
         return Err(BuildError::Usage(format!(
             "the content folder {} does not exist",
             content_root.display()
         )));
     }
-    let rules = standards::Rules::load(content_root)?;
+    let rules = standards::Rules::load(content_root, today)?;
     let content = content::load(content_root);
-    Ok(standards::validate(content, &rules))
+    Ok(standards::validate(content, &rules)?)
 }
 
 /// Builds every selected council's site into `output/<council>/`.
@@ -94,7 +94,7 @@ pub fn build(
         ],
     )?;
     progress.set_message("checking content");
-    let mut directory = check(&opts.content)?;
+    let mut directory = check(&opts.content, opts.today)?;
     let directory_councils = std::mem::take(&mut directory.councils);
     let councils = select_councils(&directory_councils, &opts.councils)?;
     let (themes, theme_problems) = load_themes(&councils, &opts.themes)?;

@@ -83,7 +83,11 @@ pub fn to_plain_text(markdown: &str) -> String {
     for event in Parser::new_ext(markdown, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') && !out.is_empty() => out.push(' '),
+            Event::SoftBreak | Event::HardBreak | Event::End(_)
+                if !out.ends_with(' ') && !out.is_empty() =>
+            {
+                out.push(' ')
+            }
             _ => {}
         }
     }

@@ -1,11 +1,13 @@
 //! standards: decides what may be published. It checks every file against the schemas in
 //! the content folder, adds the checks a schema cannot express (councils that exist, areas a
 //! council covers, duplicate listings), and applies the consent and status rules that
-//! withhold a listing. It never renders anything and never reads files itself.
+//! withhold a listing, judged on the day given. It never renders anything.
 
+mod profile;
 pub mod report;
 mod schema;
 
+pub use profile::{Finding, ProfileError, StandardsProfile, DEFAULT_PROFILE, DEFAULT_PROFILE_NAME};
 pub use schema::{Schema, SchemaError, DEFAULT_COUNCIL_SCHEMA, DEFAULT_LISTING_SCHEMA};
 
 use crate::content::{Content, CouncilSettings, FrontMatter, PathStep};
@@ -33,20 +35,26 @@ pub struct Listing {
     pub front: FrontMatter,
     pub body: String,
     pub file: PathBuf,
-    pub decision: Decision,
+    /// For each council the listing names, whether that council's site shows it.
+    pub decisions: BTreeMap<String, Decision>,
 }
 
-/// Whether residents see a listing.
+/// Whether residents see a listing on one council's site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Published,
-    /// Kept off every site, with the reasons in plain English.
+    /// Kept off the site, with the reasons in plain English.
     Withheld(Vec<String>),
 }
 
 impl Listing {
+    /// Shown on at least one council's site.
     pub fn is_published(&self) -> bool {
-        self.decision == Decision::Published
+        self.decisions.values().any(|d| *d == Decision::Published)
+    }
+
+    pub fn is_published_on(&self, council: &str) -> bool {
+        self.decisions.get(council) == Some(&Decision::Published)
     }
 }
 
@@ -68,7 +76,7 @@ impl Directory {
         let mut list: Vec<&Listing> = self
             .listings
             .iter()
-            .filter(|l| l.is_published() && l.front.councils.iter().any(|c| c == council))
+            .filter(|l| l.is_published_on(council))
             .collect();
         list.sort_by(|a, b| {
             a.front
@@ -81,14 +89,26 @@ impl Directory {
     }
 }
 
-/// The schemas a content folder is checked against.
+/// The schemas a content folder is checked against, and the day the date rules are
+/// judged on. Standards profiles are loaded per council during validation.
 pub struct Rules {
     pub listing_schema: Schema,
     pub council_schema: Schema,
+    pub content_root: PathBuf,
+    pub today: time::Date,
+}
+
+/// The schemas or a standards profile could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
 }
 
 impl Rules {
-    pub fn load(content_root: &std::path::Path) -> Result<Rules, SchemaError> {
+    pub fn load(content_root: &std::path::Path, today: time::Date) -> Result<Rules, RulesError> {
         Ok(Rules {
             listing_schema: Schema::load(
                 content_root,
@@ -102,12 +122,59 @@ impl Rules {
                 DEFAULT_COUNCIL_SCHEMA,
                 "a council's settings",
             )?,
+            content_root: content_root.to_path_buf(),
+            today,
         })
     }
 }
 
+/// Loads each standards profile the councils name, once. A council naming a profile that
+/// does not exist is reported on its `standards_profile:` line.
+fn load_profiles(
+    rules: &Rules,
+    councils: &[Council],
+    sources: &HashMap<&str, &crate::content::SourceFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<BTreeMap<String, StandardsProfile>, RulesError> {
+    let mut profiles = BTreeMap::new();
+    for council in councils {
+        let name = council.profile_name();
+        if profiles.contains_key(name) {
+            continue;
+        }
+        match StandardsProfile::load(&rules.content_root, name) {
+            Ok(p) => {
+                profiles.insert(name.to_string(), p);
+            }
+            Err(ProfileError::Read { .. }) => {
+                let (line, col) = sources
+                    .get(council.id.as_str())
+                    .map(|s| s.locate(&[PathStep::Key("standards_profile".into())], false))
+                    .unwrap_or((1, 1));
+                diagnostics.push(
+                    Diagnostic::error(&council.file, "unknown-profile", format!("There is no standards profile called `{name}`."))
+                        .field("standards_profile")
+                        .at(line, col)
+                        .help(format!("Add content/standards/{name}.yaml (copy doing-it-right.yaml as a start), or remove this line to use the default profile.")),
+                );
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(profiles)
+}
+
+impl Council {
+    pub fn profile_name(&self) -> &str {
+        self.settings
+            .standards_profile
+            .as_deref()
+            .unwrap_or(DEFAULT_PROFILE_NAME)
+    }
+}
+
 /// Checks everything that was read and decides what is published.
-pub fn validate(content: Content, rules: &Rules) -> Directory {
+pub fn validate(content: Content, rules: &Rules) -> Result<Directory, RulesError> {
     let mut diagnostics = content.diagnostics;
 
     let mut councils = Vec::new();
@@ -150,6 +217,12 @@ pub fn validate(content: Content, rules: &Rules) -> Directory {
         })
         .collect();
 
+    let sources: HashMap<&str, &crate::content::SourceFile> = content
+        .councils
+        .iter()
+        .map(|c| (c.id.as_str(), &c.source))
+        .collect();
+    let profiles = load_profiles(rules, &councils, &sources, &mut diagnostics)?;
     let council_index: HashMap<&str, &Council> =
         councils.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut listings = Vec::new();
@@ -176,23 +249,30 @@ pub fn validate(content: Content, rules: &Rules) -> Directory {
             .clone()
             .map(|id| id.to_lowercase())
             .unwrap_or_else(|| id_from_slug(&file.slug));
-        let decision = decide(&front);
+        let decisions = decide(
+            &file.source,
+            &front,
+            &council_index,
+            &profiles,
+            rules.today,
+            &mut diagnostics,
+        );
         listings.push(Listing {
             slug: file.slug,
             id,
             front,
             body: file.body,
             file: file.source.path,
-            decision,
+            decisions,
         });
     }
     find_duplicates(&listings, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
-    Directory {
+    Ok(Directory {
         councils,
         listings,
         diagnostics,
-    }
+    })
 }
 
 /// A UUID that stays the same as long as the file name does.
@@ -201,22 +281,56 @@ pub fn id_from_slug(slug: &str) -> String {
     uuid::Uuid::new_v5(&NAMESPACE, slug.as_bytes()).to_string()
 }
 
-fn decide(front: &FrontMatter) -> Decision {
-    let mut reasons = Vec::new();
-    if !front.consent.given() {
-        reasons.push(
-            "The enterprise has not given consent to publish (consent.publish is not true)."
-                .to_string(),
-        );
+/// Applies each listed council's standards profile. Findings become warnings on the
+/// listing's lines (reported once per profile); withholding findings keep it off that site.
+fn decide(
+    source: &crate::content::SourceFile,
+    front: &FrontMatter,
+    councils: &HashMap<&str, &Council>,
+    profiles: &BTreeMap<String, StandardsProfile>,
+    today: time::Date,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Decision> {
+    let mut by_profile: BTreeMap<&str, Vec<Finding>> = BTreeMap::new();
+    let mut decisions = BTreeMap::new();
+    for id in &front.councils {
+        let Some(council) = councils.get(id.as_str()) else {
+            continue;
+        };
+        let Some(profile) = profiles.get(council.profile_name()) else {
+            continue;
+        };
+        let findings = by_profile.entry(council.profile_name()).or_insert_with(|| {
+            let findings = profile.assess(front, today);
+            for f in &findings {
+                let (line, col) = source.locate(&f.path, false);
+                let message = if f.withholds {
+                    format!("Withheld: {}", f.message)
+                } else {
+                    f.message.clone()
+                };
+                diagnostics.push(
+                    Diagnostic::warning(&source.path, f.code, message)
+                        .field(crate::content::dotted(&f.path))
+                        .at(line, col)
+                        .help(f.help.clone()),
+                );
+            }
+            findings
+        });
+        let reasons: Vec<String> = findings
+            .iter()
+            .filter(|f| f.withholds)
+            .map(|f| f.message.clone())
+            .collect();
+        let decision = if reasons.is_empty() {
+            Decision::Published
+        } else {
+            Decision::Withheld(reasons)
+        };
+        decisions.insert(id.clone(), decision);
     }
-    if front.status == "closed" {
-        reasons.push("The enterprise is marked as closed.".to_string());
-    }
-    if reasons.is_empty() {
-        Decision::Published
-    } else {
-        Decision::Withheld(reasons)
-    }
+    decisions
 }
 
 fn check_councils_and_areas(

@@ -1,0 +1,490 @@
+//! The standards profile: which evidence a listing must show and how long each kind stays
+//! valid. The rules are data (`content/standards/<name>.yaml`); this module only applies
+//! them to one listing on one day and says, in plain words, what keeps it off the site.
+
+use crate::content::{FrontMatter, PathStep};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use time::Date;
+
+/// The profile that ships with carepages, used when the content folder has none.
+pub const DEFAULT_PROFILE: &str = include_str!("../../content/standards/doing-it-right.yaml");
+pub const DEFAULT_PROFILE_NAME: &str = "doing-it-right";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandardsProfile {
+    pub name: String,
+    #[serde(default)]
+    pub required: Vec<String>,
+    #[serde(default)]
+    pub required_when_offering: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub cqc_required_when_offering: Vec<String>,
+    #[serde(default)]
+    pub validity: BTreeMap<String, Validity>,
+    pub review_max_months: Option<u32>,
+    #[serde(default = "default_warn_days")]
+    pub warn_days: i64,
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
+}
+
+fn default_warn_days() -> i64 {
+    30
+}
+
+/// How long one kind of evidence stays valid.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Validity {
+    pub until_field: Option<String>,
+    pub from_field: Option<String>,
+    pub years: Option<i32>,
+    pub no_expiry_when: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("{path} could not be read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a valid standards profile: {source}")]
+    Invalid {
+        path: String,
+        source: serde_yaml::Error,
+    },
+}
+
+/// One thing the standards found about a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// True when this keeps the listing off the site; false for a reminder.
+    pub withholds: bool,
+    pub code: &'static str,
+    pub path: Vec<PathStep>,
+    pub message: String,
+    pub help: String,
+}
+
+impl StandardsProfile {
+    /// Loads `content/standards/<name>.yaml`, or the built-in profile for the default name
+    /// when the content folder does not have it.
+    pub fn load(content_root: &Path, name: &str) -> Result<StandardsProfile, ProfileError> {
+        let path = content_root.join("standards").join(format!("{name}.yaml"));
+        let shown = path.display().to_string();
+        let text = if !path.is_file() && name == DEFAULT_PROFILE_NAME {
+            DEFAULT_PROFILE.to_string()
+        } else {
+            std::fs::read_to_string(&path).map_err(|source| ProfileError::Read {
+                path: shown.clone(),
+                source,
+            })?
+        };
+        serde_yaml::from_str(&text).map_err(|source| ProfileError::Invalid {
+            path: shown,
+            source,
+        })
+    }
+
+    fn name_of(&self, kind: &str) -> String {
+        self.names
+            .get(kind)
+            .cloned()
+            .unwrap_or_else(|| kind.replace('_', " "))
+    }
+
+    /// Everything that keeps `front` off the site on `today`, and what lapses soon.
+    pub fn assess(&self, front: &FrontMatter, today: Date) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        if !front.consent.given() {
+            findings.push(withhold(
+                "no-consent",
+                vec![key("consent"), key("publish")],
+                "The enterprise has not given consent to publish this listing.".into(),
+                "When the enterprise agrees to be listed, set `consent:` to `publish: true`."
+                    .into(),
+            ));
+        }
+        if front.status == "closed" {
+            findings.push(withhold(
+                "closed",
+                vec![key("status")],
+                "The enterprise is marked as closed.".into(),
+                "If it has reopened, set `status: active`; otherwise the listing can be deleted."
+                    .into(),
+            ));
+        }
+        for kind in self.required_for(front) {
+            self.check_evidence(front, &kind, today, &mut findings);
+        }
+        // Evidence that is not required still gets a reminder when it lapses.
+        for (i, e) in front.standards.evidence.iter().enumerate() {
+            if !self.required_for(front).contains(&e.kind) {
+                if let Some(f) = self.lapse_finding(front, i, today, false) {
+                    findings.push(f);
+                }
+            }
+        }
+        self.check_cqc(front, &mut findings);
+        self.check_review(front, today, &mut findings);
+        findings
+    }
+
+    fn required_for(&self, front: &FrontMatter) -> Vec<String> {
+        let mut kinds = self.required.clone();
+        for s in &front.support_types {
+            if let Some(extra) = self.required_when_offering.get(s) {
+                kinds.extend(extra.iter().cloned());
+            }
+        }
+        kinds.dedup();
+        kinds
+    }
+
+    fn check_evidence(&self, front: &FrontMatter, kind: &str, today: Date, out: &mut Vec<Finding>) {
+        let items: Vec<usize> = front
+            .standards
+            .evidence
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == kind)
+            .map(|(i, _)| i)
+            .collect();
+        if items.is_empty() {
+            let date_field = self
+                .validity
+                .get(kind)
+                .and_then(|v| v.until_field.clone().or(v.from_field.clone()));
+            let example = match date_field {
+                Some(f) => format!("- {{type: {kind}, {f}: YYYY-MM-DD}}"),
+                None => format!("- {{type: {kind}}}"),
+            };
+            out.push(withhold(
+                "evidence-missing",
+                vec![key("standards"), key("evidence")],
+                format!("There is no {} in the evidence.", self.name_of(kind)),
+                format!(
+                    "Ask the enterprise for it, then add `{example}` under `standards: evidence:`."
+                ),
+            ));
+            return;
+        }
+        // With several of one kind (an old and a renewed certificate), the newest counts.
+        let findings: Vec<Option<Finding>> = items
+            .iter()
+            .map(|i| self.lapse_finding(front, *i, today, true))
+            .collect();
+        if findings
+            .iter()
+            .any(|f| f.as_ref().is_none_or(|f| !f.withholds))
+        {
+            out.extend(findings.into_iter().flatten().filter(|f| !f.withholds));
+        } else {
+            out.extend(findings.into_iter().flatten().last());
+        }
+    }
+
+    /// A finding when evidence `i` has lapsed (withholding if `required`), lapses soon, or is
+    /// dated in the future.
+    fn lapse_finding(
+        &self,
+        front: &FrontMatter,
+        i: usize,
+        today: Date,
+        required: bool,
+    ) -> Option<Finding> {
+        let e = &front.standards.evidence[i];
+        let rule = self.validity.get(&e.kind)?;
+        let name = self.name_of(&e.kind);
+        let field_value = |f: &str| match f {
+            "expires" => e.expires.as_deref(),
+            "issued" => e.issued.as_deref(),
+            "completed" => e.completed.as_deref(),
+            "registered" => e.registered.as_deref(),
+            "signed" => e.signed.as_deref(),
+            _ => None,
+        };
+        if rule.no_expiry_when.as_deref() == Some("update_service") && e.update_service {
+            return None;
+        }
+        let path = |f: &str| {
+            vec![
+                key("standards"),
+                key("evidence"),
+                PathStep::Index(i),
+                key(f),
+            ]
+        };
+        let (field, lapses) = if let Some(f) = &rule.until_field {
+            (f.clone(), parse(field_value(f)?)?)
+        } else {
+            let f = rule.from_field.clone()?;
+            let from = parse(field_value(&f)?)?;
+            if from > today {
+                return Some(Finding {
+                    withholds: required,
+                    code: "future-date",
+                    path: path(&f),
+                    message: format!("The {name} is dated {}, which is after today ({}).", long(from), long(today)),
+                    help: "Check the date: it should be the day the check or training happened, written YYYY-MM-DD.".into(),
+                });
+            }
+            (f, add_years(from, rule.years.unwrap_or(0))?)
+        };
+        let days_left = (lapses - today).whole_days();
+        if days_left < 0 {
+            Some(Finding {
+                withholds: required,
+                code: "evidence-lapsed",
+                path: path(&field),
+                message: format!("The {name} lapsed on {}.", long(lapses)),
+                help: format!("Ask the enterprise for its renewed {name}, then update `{field}` with the new date."),
+            })
+        } else if days_left <= self.warn_days {
+            Some(Finding {
+                withholds: false,
+                code: "evidence-lapsing",
+                path: path(&field),
+                message: format!(
+                    "The {name} lapses on {}, in {days_left} day{}.",
+                    long(lapses),
+                    if days_left == 1 { "" } else { "s" }
+                ),
+                help: format!(
+                    "Remind the enterprise to renew it; the listing will be withheld after {}.",
+                    long(lapses)
+                ),
+            })
+        } else {
+            None
+        }
+    }
+
+    fn check_cqc(&self, front: &FrontMatter, out: &mut Vec<Finding>) {
+        let needs = front
+            .support_types
+            .iter()
+            .any(|s| self.cqc_required_when_offering.contains(s));
+        if needs && front.standards.cqc.is_none() {
+            out.push(withhold(
+                "cqc-missing",
+                vec![key("standards")],
+                "This listing offers personal care but does not say whether the enterprise is registered with the CQC.".into(),
+                "Add `cqc: {registered: true, location_id: \"1-123456789\"}` under `standards:`, or `cqc: {registered: false, basis: \"...\"}` giving the reason no registration is needed (for example, a sole trader directed by the client).".into(),
+            ));
+        }
+    }
+
+    fn check_review(&self, front: &FrontMatter, today: Date, out: &mut Vec<Finding>) {
+        let Some(months) = self.review_max_months else {
+            return;
+        };
+        let Some(checked) = front.review.last_checked.as_deref().and_then(parse) else {
+            out.push(withhold(
+                "review-missing",
+                vec![key("review")],
+                "The council has not recorded when it last checked this enterprise's evidence.".into(),
+                "After checking the evidence, add `review: {last_checked: YYYY-MM-DD}` with the date of the check.".into(),
+            ));
+            return;
+        };
+        let path = vec![key("review"), key("last_checked")];
+        if checked > today {
+            out.push(withhold(
+                "future-date",
+                path,
+                format!("The council's review is dated {}, which is after today ({}).", long(checked), long(today)),
+                "Check the date: it should be the day the council checked the evidence, written YYYY-MM-DD.".into(),
+            ));
+            return;
+        }
+        let due = add_months(checked, months);
+        let days_left = (due - today).whole_days();
+        if days_left < 0 {
+            out.push(withhold(
+                "review-overdue",
+                path,
+                format!("The council last checked this enterprise on {}, more than {months} months ago.", long(checked)),
+                "Check the enterprise's evidence again, then update `last_checked` with the date of the check.".into(),
+            ));
+        } else if days_left <= self.warn_days {
+            out.push(Finding {
+                withholds: false,
+                code: "review-due",
+                path,
+                message: format!(
+                    "The council's review is due by {}, in {days_left} days.",
+                    long(due)
+                ),
+                help: "Plan the next check of this enterprise's evidence.".into(),
+            });
+        }
+    }
+}
+
+fn withhold(code: &'static str, path: Vec<PathStep>, message: String, help: String) -> Finding {
+    Finding {
+        withholds: true,
+        code,
+        path,
+        message,
+        help,
+    }
+}
+
+fn key(k: &str) -> PathStep {
+    PathStep::Key(k.to_string())
+}
+
+fn parse(s: &str) -> Option<Date> {
+    Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok()
+}
+
+fn long(d: Date) -> String {
+    format!("{} {} {}", d.day(), d.month(), d.year())
+}
+
+/// The same day `years` later; 29 February becomes 28 February in a year without it.
+fn add_years(d: Date, years: i32) -> Option<Date> {
+    let year = d.year() + years;
+    Date::from_calendar_date(year, d.month(), d.day())
+        .or_else(|_| Date::from_calendar_date(year, d.month(), d.day() - 1))
+        .ok()
+}
+
+/// The same day `months` later, or the month's last day when it is shorter.
+fn add_months(d: Date, months: u32) -> Date {
+    let total = d.month() as i32 - 1 + months as i32;
+    let year = d.year() + total / 12;
+    let month = time::Month::try_from((total % 12 + 1) as u8).unwrap_or(time::Month::December);
+    let last = time::util::days_in_month(month, year);
+    Date::from_calendar_date(year, month, d.day().min(last)).unwrap_or(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn profile() -> StandardsProfile {
+        serde_yaml::from_str(DEFAULT_PROFILE).expect("default profile")
+    }
+
+    fn listing(extra: &str) -> FrontMatter {
+        let yaml = format!(
+            "name: A\nsummary: Help at home for older people.\ncouncils: [c]\nsupport_types: [companionship]\nwho_for: [older_people]\nservice_area: {{towns: [X]}}\ncontact: {{phone: \"07700 900123\"}}\nconsent: {{publish: true}}\nreview: {{last_checked: 2026-05-20}}\n{extra}"
+        );
+        serde_yaml::from_str(&yaml).expect("front matter")
+    }
+
+    const EVIDENCE: &str = "standards:\n  evidence:\n    - {type: public_liability, expires: 2027-01-31}\n    - {type: dbs_enhanced, issued: 2025-10-15}\n    - {type: safeguarding_training, completed: 2025-09-20}\n";
+
+    fn codes(f: &[Finding]) -> Vec<(&'static str, bool)> {
+        f.iter().map(|f| (f.code, f.withholds)).collect()
+    }
+
+    #[test]
+    fn a_complete_listing_is_published() {
+        assert_eq!(
+            profile().assess(&listing(EVIDENCE), date!(2026 - 11 - 25)),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn lapsed_insurance_withholds_and_lapsing_insurance_warns() {
+        let p = profile();
+        let l = listing(EVIDENCE);
+        assert_eq!(
+            codes(&p.assess(&l, date!(2027 - 02 - 01))),
+            vec![("evidence-lapsed", true)]
+        );
+        assert_eq!(
+            codes(&p.assess(&l, date!(2027 - 01 - 10))),
+            vec![("evidence-lapsing", false)]
+        );
+        assert_eq!(
+            codes(&p.assess(&l, date!(2027 - 01 - 31))),
+            vec![("evidence-lapsing", false)],
+            "valid on its expiry day"
+        );
+    }
+
+    #[test]
+    fn dbs_lapses_after_three_years_unless_on_the_update_service() {
+        let p = profile();
+        let old = EVIDENCE.replace("issued: 2025-10-15", "issued: 2023-06-01");
+        let f = p.assess(&listing(&old), date!(2026 - 11 - 25));
+        assert_eq!(codes(&f), vec![("evidence-lapsed", true)]);
+        assert!(
+            f[0].message
+                .contains("enhanced DBS check lapsed on 1 June 2026"),
+            "{}",
+            f[0].message
+        );
+        let updated = EVIDENCE.replace(
+            "issued: 2025-10-15}",
+            "issued: 2023-06-01, update_service: true}",
+        );
+        assert_eq!(p.assess(&listing(&updated), date!(2026 - 11 - 25)), vec![]);
+    }
+
+    #[test]
+    fn missing_evidence_consent_and_closed_status_withhold() {
+        let p = profile();
+        let f = p.assess(&listing(""), date!(2026 - 11 - 25));
+        assert_eq!(f.iter().filter(|f| f.code == "evidence-missing").count(), 3);
+        let mut l = listing(EVIDENCE);
+        l.consent.publish = serde_json::json!("yes");
+        l.status = "closed".into();
+        assert_eq!(
+            codes(&p.assess(&l, date!(2026 - 11 - 25))),
+            vec![("no-consent", true), ("closed", true)]
+        );
+    }
+
+    #[test]
+    fn meals_need_food_hygiene_and_personal_care_needs_cqc() {
+        let p = profile();
+        let mut l = listing(EVIDENCE);
+        l.support_types = vec!["meals".into(), "personal_care".into()];
+        let f = p.assess(&l, date!(2026 - 11 - 25));
+        assert_eq!(
+            codes(&f),
+            vec![("evidence-missing", true), ("cqc-missing", true)]
+        );
+        assert!(f[0].message.contains("food hygiene"));
+    }
+
+    #[test]
+    fn a_renewed_certificate_beside_an_old_one_counts() {
+        let both = format!("{EVIDENCE}    - {{type: public_liability, expires: 2026-01-31}}\n");
+        assert_eq!(
+            profile().assess(&listing(&both), date!(2026 - 11 - 25)),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn training_dated_in_the_future_does_not_count() {
+        let future = EVIDENCE.replace("completed: 2025-09-20", "completed: 2062-09-20");
+        assert_eq!(
+            codes(&profile().assess(&listing(&future), date!(2026 - 11 - 25))),
+            vec![("future-date", true)]
+        );
+    }
+
+    #[test]
+    fn month_arithmetic_keeps_to_real_days() {
+        assert_eq!(add_months(date!(2026 - 01 - 31), 1), date!(2026 - 02 - 28));
+        assert_eq!(add_months(date!(2026 - 05 - 20), 12), date!(2027 - 05 - 20));
+        assert_eq!(
+            add_years(date!(2024 - 02 - 29), 3),
+            Some(date!(2027 - 02 - 28))
+        );
+    }
+}
