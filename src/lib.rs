@@ -8,6 +8,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod publish;
 pub mod render;
+pub mod scaffold;
 pub mod standards;
 
 use diagnostic::Diagnostic;

@@ -38,6 +38,36 @@ enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<time::Date>,
     },
+    /// Check every file against the schema and the standards without building anything.
+    Check {
+        /// The content folder: councils/, enterprises/, schema/ and standards/.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Judge every date rule as if today were this date (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<time::Date>,
+        /// human: a report for people; json: for tools; github: annotations on a pull request.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Start a new listing from a template with every field explained.
+    New {
+        /// The enterprise's name, such as "Quantock Kindly Hands".
+        name: String,
+        /// The council whose site will list it (repeat for several).
+        #[arg(long = "council", value_name = "ID", required = true)]
+        councils: Vec<String>,
+        /// The content folder.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
 }
 
 fn parse_date(s: &str) -> Result<time::Date, String> {
@@ -56,8 +86,22 @@ fn main() -> ExitCode {
     }
 }
 
+fn today_or_now(today: Option<time::Date>) -> time::Date {
+    today.unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Check {
+            content,
+            today,
+            format,
+        } => check(&content, today_or_now(today), format),
+        Command::New {
+            name,
+            councils,
+            content,
+        } => new_listing(&content, &name, &councils),
         Command::Build {
             content,
             themes,
@@ -70,7 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 themes,
                 output: output.clone(),
                 councils,
-                today: today.unwrap_or_else(|| time::OffsetDateTime::now_utc().date()),
+                today: today_or_now(today),
             };
             let progress = progress_bar();
             let result = carepages::build(&opts, &progress);
@@ -99,6 +143,61 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => report_failure(e, &content),
             }
+        }
+    }
+}
+
+fn check(content: &std::path::Path, today: time::Date, format: Format) -> anyhow::Result<ExitCode> {
+    use carepages::standards::report;
+    let directory = match carepages::check(content, today) {
+        Ok(d) => d,
+        Err(e) => return report_failure(e, content),
+    };
+    match format {
+        Format::Json => println!("{}", report::json(&directory, content)),
+        Format::Github => print!("{}", report::github(&directory.diagnostics, content)),
+        Format::Human => {
+            let colour = std::io::stdout().is_terminal();
+            print!("{}", report::human(&directory.diagnostics, content, colour));
+            print!("{}", report::councils_text(&report::councils(&directory)));
+            let errors = directory
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .count();
+            let warnings = directory.diagnostics.len() - errors;
+            println!(
+                "{errors} error{}, {warnings} warning{} in {} listing{}.",
+                plural(errors),
+                plural(warnings),
+                directory.listings.len(),
+                plural(directory.listings.len())
+            );
+        }
+    }
+    Ok(if directory.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn new_listing(
+    content: &std::path::Path,
+    name: &str,
+    councils: &[String],
+) -> anyhow::Result<ExitCode> {
+    match carepages::scaffold::new_listing(content, name, councils) {
+        Ok(path) => {
+            println!(
+                "Wrote {}. Fill in the details, then run `carepages check`.",
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(2))
         }
     }
 }

@@ -3,6 +3,7 @@
 //! council covers, duplicate listings), and applies the consent and status rules that
 //! withhold a listing, judged on the day given. It never renders anything.
 
+mod checks;
 mod profile;
 pub mod report;
 mod schema;
@@ -239,6 +240,7 @@ pub fn validate(content: Content, rules: &Rules) -> Result<Directory, RulesError
         }
         let mut problems = Vec::new();
         check_councils_and_areas(&file.source, &front, &council_index, &mut problems);
+        checks::check_listing(&file.source, &front, &rules.content_root, &mut problems);
         let failed = problems.iter().any(Diagnostic::is_error);
         diagnostics.extend(problems);
         if failed {

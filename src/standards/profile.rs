@@ -225,8 +225,9 @@ impl StandardsProfile {
             let f = rule.from_field.clone()?;
             let from = parse(field_value(&f)?)?;
             if from > today {
+                // Most likely a typing slip; report it, but do not hide a listing for it.
                 return Some(Finding {
-                    withholds: required,
+                    withholds: false,
                     code: "future-date",
                     path: path(&f),
                     message: format!("The {name} is dated {}, which is after today ({}).", long(from), long(today)),
@@ -294,12 +295,13 @@ impl StandardsProfile {
         };
         let path = vec![key("review"), key("last_checked")];
         if checked > today {
-            out.push(withhold(
-                "future-date",
+            out.push(Finding {
+                withholds: false,
+                code: "future-date",
                 path,
-                format!("The council's review is dated {}, which is after today ({}).", long(checked), long(today)),
-                "Check the date: it should be the day the council checked the evidence, written YYYY-MM-DD.".into(),
-            ));
+                message: format!("The council's review is dated {}, which is after today ({}).", long(checked), long(today)),
+                help: "Check the date: it should be the day the council checked the evidence, written YYYY-MM-DD.".into(),
+            });
             return;
         }
         let due = add_months(checked, months);
@@ -470,11 +472,15 @@ mod tests {
     }
 
     #[test]
-    fn training_dated_in_the_future_does_not_count() {
+    fn dates_in_the_future_are_reported_without_hiding_the_listing() {
         let future = EVIDENCE.replace("completed: 2025-09-20", "completed: 2062-09-20");
         assert_eq!(
             codes(&profile().assess(&listing(&future), date!(2026 - 11 - 25))),
-            vec![("future-date", true)]
+            vec![("future-date", false)]
+        );
+        assert_eq!(
+            codes(&profile().assess(&listing(EVIDENCE), date!(2026 - 01 - 01))),
+            vec![("future-date", false)]
         );
     }
 

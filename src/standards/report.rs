@@ -2,8 +2,10 @@
 //! for volunteers, JSON for tools, and GitHub workflow commands so problems appear on the
 //! lines of a pull request.
 
+use super::{Decision, Directory};
 use crate::diagnostic::{Diagnostic, Severity};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use serde::Serialize;
 use std::path::Path;
 
 /// A report for people, grouped by file in the order given, each with its source line.
@@ -24,7 +26,7 @@ pub fn human(diagnostics: &[Diagnostic], content_root: &Path, colour: bool) -> S
             current_file = Some(&d.file);
             text = read_normalised(&content_root.join(&d.file));
         }
-        let name = d.file.display().to_string();
+        let name = content_root.join(&d.file).display().to_string();
         let mut m = MietteDiagnostic::new(d.message.clone())
             .with_code(d.code)
             .with_severity(match d.severity {
@@ -107,13 +109,119 @@ fn token_len(rest: &str) -> usize {
     line[..end].trim_end().len().max(1)
 }
 
-/// `{"diagnostics": [...], "listings": {"published": N, "withheld": N}}`.
-pub fn json(diagnostics: &[Diagnostic], published: usize, withheld: usize) -> String {
+/// `{"diagnostics": [...], "listings": {"published": N, "withheld": N}, "councils": [...]}`.
+pub fn json(directory: &Directory, content_root: &Path) -> String {
+    let published = directory
+        .listings
+        .iter()
+        .filter(|l| l.is_published())
+        .count();
+    let diagnostics: Vec<Diagnostic> = directory
+        .diagnostics
+        .iter()
+        .map(|d| Diagnostic {
+            file: content_root.join(&d.file),
+            ..d.clone()
+        })
+        .collect();
     let value = serde_json::json!({
         "diagnostics": diagnostics,
-        "listings": {"published": published, "withheld": withheld},
+        "listings": {"published": published, "withheld": directory.listings.len() - published},
+        "councils": councils(directory),
     });
     serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+/// One council's to-do list: listings kept off its site and evidence to chase.
+#[derive(Debug, Serialize)]
+pub struct CouncilReport {
+    pub id: String,
+    pub name: String,
+    pub published: usize,
+    pub withheld: Vec<ListingNote>,
+    pub reminders: Vec<ListingNote>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListingNote {
+    pub file: String,
+    pub listing: String,
+    pub notes: Vec<String>,
+}
+
+/// Builds each council's to-do list from the checked directory.
+pub fn councils(directory: &Directory) -> Vec<CouncilReport> {
+    directory
+        .councils
+        .iter()
+        .map(|c| {
+            let mine = directory
+                .listings
+                .iter()
+                .filter(|l| l.decisions.contains_key(&c.id));
+            let mut report = CouncilReport {
+                id: c.id.clone(),
+                name: c.settings.name.clone(),
+                published: 0,
+                withheld: Vec::new(),
+                reminders: Vec::new(),
+            };
+            for l in mine {
+                let note = |notes: Vec<String>| ListingNote {
+                    file: l.file.display().to_string(),
+                    listing: l.front.name.clone(),
+                    notes,
+                };
+                match &l.decisions[&c.id] {
+                    Decision::Published => report.published += 1,
+                    Decision::Withheld(reasons) => report.withheld.push(note(reasons.clone())),
+                }
+                let reminders: Vec<String> = directory
+                    .diagnostics
+                    .iter()
+                    .filter(|d| {
+                        d.file == l.file && matches!(d.code, "evidence-lapsing" | "review-due")
+                    })
+                    .map(|d| d.message.clone())
+                    .collect();
+                if !reminders.is_empty() {
+                    report.reminders.push(note(reminders));
+                }
+            }
+            report
+        })
+        .collect()
+}
+
+/// The to-do lists as text a council officer can read.
+pub fn councils_text(reports: &[CouncilReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        out.push_str(&format!(
+            "{} ({}): {} published, {} withheld\n",
+            r.name,
+            r.id,
+            r.published,
+            r.withheld.len()
+        ));
+        for (heading, items) in [
+            ("Withheld from the site", &r.withheld),
+            ("Evidence to chase soon", &r.reminders),
+        ] {
+            if items.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("  {heading}:\n"));
+            for item in items {
+                out.push_str(&format!("  - {} ({})\n", item.listing, item.file));
+                for n in &item.notes {
+                    out.push_str(&format!("      {n}\n"));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// GitHub Actions workflow commands, one line each. `prefix` is the content folder's path

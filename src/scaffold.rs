@@ -1,0 +1,192 @@
+//! Starting points for volunteers: `carepages new` writes a listing with every field
+//! explained, valid from the first save and withheld until its details are filled in.
+
+use crate::content::slugify;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    #[error("\"{0}\" has no letters or digits to make a file name from")]
+    EmptyName(String),
+    #[error("{0} already exists; edit it, or choose another name")]
+    Exists(String),
+    #[error("there is no council called \"{id}\" in {dir} (councils: {known})")]
+    UnknownCouncil {
+        id: String,
+        dir: String,
+        known: String,
+    },
+    #[error("{path} could not be written: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Writes `content/enterprises/<slug>.md` for a new enterprise and returns its path.
+pub fn new_listing(
+    content: &Path,
+    name: &str,
+    councils: &[String],
+) -> Result<PathBuf, ScaffoldError> {
+    let slug = slugify(name);
+    if slug.is_empty() {
+        return Err(ScaffoldError::EmptyName(name.to_string()));
+    }
+    let councils_dir = content.join("councils");
+    let mut first_area = None;
+    for id in councils {
+        let file = councils_dir.join(format!("{id}.yaml"));
+        let text = std::fs::read_to_string(&file).map_err(|_| ScaffoldError::UnknownCouncil {
+            id: id.clone(),
+            dir: councils_dir.display().to_string(),
+            known: known_councils(&councils_dir),
+        })?;
+        if first_area.is_none() {
+            first_area = serde_yaml::from_str::<crate::content::CouncilSettings>(&text)
+                .ok()
+                .and_then(|c| c.areas.into_iter().next());
+        }
+    }
+    let path = content.join("enterprises").join(format!("{slug}.md"));
+    if path.exists() {
+        return Err(ScaffoldError::Exists(path.display().to_string()));
+    }
+    let (town, districts) = match first_area {
+        Some(a) => (a.town, a.postcode_districts),
+        None => ("Your town".to_string(), Vec::new()),
+    };
+    let text = template(name, councils, &town, &districts);
+    let write_err = |source| ScaffoldError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    std::fs::create_dir_all(path.parent().unwrap_or(content)).map_err(write_err)?;
+    std::fs::write(&path, text).map_err(|source| ScaffoldError::Write {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(path)
+}
+
+fn known_councils(dir: &Path) -> String {
+    let mut ids: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|e| {
+                    e.path()
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids.join(", ")
+}
+
+fn yaml_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn template(name: &str, councils: &[String], town: &str, districts: &[String]) -> String {
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|s| yaml_string(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        r#"---
+# yaml-language-server: $schema=../schema/enterprise.schema.json
+# A new listing. Lines starting with # are notes for you; they are never published.
+# Run `carepages check` after each change: it says what is missing and how to fix it.
+
+name: {name}
+# One or two plain sentences (at most 300 characters): what you offer, for whom, where.
+summary: Replace this with what you offer, who it is for and where you work.
+councils: [{councils}]
+# What you offer. Choose from: companionship, home_help, personal_care, meals,
+# shopping_errands, day_opportunities, activities_hobbies, short_breaks, sitting_service,
+# transport_escort, gardening, handyperson, pet_care, wellbeing_therapies, life_skills,
+# work_support, carer_support
+support_types: [companionship]
+# Who it is for. Choose from: older_people, dementia, learning_disability, autism,
+# physical_disability, sensory_impairment, mental_health, long_term_condition, carers,
+# end_of_life
+who_for: [older_people]
+# Where you work: towns and the first half of postcodes. Never a home address.
+service_area:
+  towns: [{town}]
+  postcode_districts: [{districts}]
+contact:
+  first_name: Sam                 # first name only
+  phone: "07700 900000"           # keep the quotation marks
+  # email: hello@example.org
+  # website: https://example.org
+cost:
+  - {{amount: 18.00, unit: hour, description: "Minimum one hour"}}
+payment_accepted: [self_funded, direct_payment]
+availability:
+  taking_new_clients: "yes"       # yes, limited or no
+  days: [mon, tue, wed, thu, fri]
+standards:
+  # The evidence the council has seen. Dates are written YYYY-MM-DD.
+  evidence: []
+  #  - {{type: public_liability, expires: 2027-01-31}}
+  #  - {{type: dbs_enhanced, issued: 2025-10-15}}
+  #  - {{type: safeguarding_training, completed: 2025-09-20}}
+  # If you offer personal care, say whether you are registered with the CQC:
+  # cqc: {{registered: false, basis: "Self-employed; care directed by the client"}}
+# review:
+#   last_checked: 2026-05-20      # filled in by the council after checking the evidence
+consent:
+  publish: false                  # change to true once the enterprise agrees to be listed
+---
+
+Write about your service here, in your own words: what you do, what a first visit is
+like, and anything people often ask.
+"#,
+        name = yaml_string(name),
+        councils = list(councils),
+        town = yaml_string(town),
+        districts = list(districts),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_listing_is_valid_but_withheld_until_filled_in() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let content = dir.path();
+        std::fs::create_dir_all(content.join("councils")).expect("mkdir");
+        std::fs::write(
+            content.join("councils/testshire.yaml"),
+            "name: Testshire\nbase_url: https://t.example/\ntheme: default\nareas: [{town: Williton, postcode_districts: [TA4]}]\n",
+        )
+        .expect("write");
+        let path =
+            new_listing(content, "Sam's Garden: Help & Care", &["testshire".into()]).expect("new");
+        assert!(path.ends_with("enterprises/sam-s-garden-help-care.md"));
+        let directory = crate::check(content, time::macros::date!(2026 - 11 - 25)).expect("check");
+        assert!(!directory.has_errors(), "{:?}", directory.diagnostics);
+        assert_eq!(directory.listings.len(), 1);
+        assert_eq!(
+            directory.listings[0].front.name,
+            "Sam's Garden: Help & Care"
+        );
+        assert!(!directory.listings[0].is_published());
+        assert!(matches!(
+            new_listing(content, "Sam's Garden: Help & Care", &["testshire".into()]),
+            Err(ScaffoldError::Exists(_))
+        ));
+        assert!(matches!(
+            new_listing(content, "Other", &["nowhere".into()]),
+            Err(ScaffoldError::UnknownCouncil { .. })
+        ));
+    }
+}

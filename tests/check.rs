@@ -1,0 +1,440 @@
+//! End-to-end: `carepages check` on listings that each break one rule. Every case asserts
+//! the diagnostic a volunteer would see (code, file, line, field), and date rules are also
+//! checked on a day when the evidence was current.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+/// A listing that meets every rule on 2026-11-25. Line numbers below refer to this text.
+const VALID: &str = "---
+name: Kindly Hands
+summary: Friendly help at home and company for older people around Williton.
+councils: [testshire]
+support_types: [companionship, home_help]
+who_for: [older_people]
+service_area:
+  towns: [Williton]
+  postcode_districts: [TA4]
+contact:
+  first_name: Sam
+  phone: \"07700 900123\"
+  email: hello@kindlyhands.example
+standards:
+  evidence:
+    - {type: public_liability, expires: 2027-01-31}
+    - {type: dbs_enhanced, issued: 2025-10-15}
+    - {type: safeguarding_training, completed: 2025-09-20}
+review:
+  last_checked: 2026-05-20
+consent:
+  publish: true
+---
+
+Body.
+";
+
+fn check(listing: &str, today: &str) -> (i32, Value) {
+    let ws = Workspace::from_fixture("basic");
+    std::fs::remove_dir_all(ws.content().join("enterprises")).expect("clear");
+    ws.write("enterprises/case.md", listing);
+    let content = ws.content();
+    let out = run(
+        &["check", "--format", "json", "--today", today],
+        &[("--content", &content)],
+    );
+    let json: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    (out.status.code().expect("exit code"), json)
+}
+
+/// Asserts one diagnostic with this code exists at this line and field.
+fn expect(listing: &str, today: &str, code: &str, line: u64, field: &str, severity: &str) -> Value {
+    let (status, json) = check(listing, today);
+    let diags = json["diagnostics"].as_array().expect("diagnostics");
+    let found = diags
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {json:#}"));
+    assert!(
+        found["file"]
+            .as_str()
+            .expect("file")
+            .ends_with("enterprises/case.md"),
+        "{found}"
+    );
+    assert_eq!(
+        (found["line"].as_u64(), found["field"].as_str()),
+        (Some(line), Some(field)),
+        "{found}"
+    );
+    assert_eq!(found["severity"], severity);
+    assert!(
+        !found["message"].as_str().expect("message").is_empty()
+            && !found["help"].as_str().expect("help").is_empty()
+    );
+    assert_eq!(
+        status,
+        if severity == "error" { 1 } else { 0 },
+        "exit status for {code}"
+    );
+    json
+}
+
+fn withheld(json: &Value) -> u64 {
+    json["listings"]["withheld"]
+        .as_u64()
+        .expect("withheld count")
+}
+
+#[test]
+fn the_valid_listing_has_no_problems() {
+    let (status, json) = check(VALID, "2026-11-25");
+    assert_eq!(status, 0);
+    assert_eq!(json["diagnostics"], serde_json::json!([]), "{json:#}");
+    assert_eq!(
+        json["listings"],
+        serde_json::json!({"published": 1, "withheld": 0})
+    );
+}
+
+#[test]
+fn structural_rules_from_the_schema() {
+    let cases: &[(&str, &str, &str, u64, &str)] = &[
+        ("summary:", "sumary:", "unknown-field", 3, "sumary"),
+        (
+            "[companionship, home_help]",
+            "[companionship, cleaning]",
+            "unknown-value",
+            5,
+            "support_types[1]",
+        ),
+        (
+            "  phone: \"07700 900123\"\n",
+            "  phone: \"07700 900123\"\n  fax: \"01234\"\n",
+            "unknown-field",
+            13,
+            "contact.fax",
+        ),
+        (
+            "who_for: [older_people]\n",
+            "",
+            "missing-field",
+            1,
+            "who_for",
+        ),
+        (
+            "issued: 2025-10-15",
+            "issued: 2025-02-30",
+            "invalid-date",
+            17,
+            "standards.evidence[1].issued",
+        ),
+        (
+            "email: hello@kindlyhands.example",
+            "email: hello at kindlyhands",
+            "invalid-email",
+            13,
+            "contact.email",
+        ),
+        (
+            "[TA4]",
+            "[TA 4]",
+            "invalid-value",
+            9,
+            "service_area.postcode_districts[0]",
+        ),
+        (
+            "who_for: [older_people]",
+            "who_for: older_people",
+            "wrong-type",
+            6,
+            "who_for",
+        ),
+        (
+            "Friendly help at home and company for older people around Williton.",
+            &"x".repeat(301),
+            "too-long",
+            3,
+            "summary",
+        ),
+    ];
+    for (from, to, code, line, field) in cases {
+        assert!(VALID.contains(from), "{from}");
+        expect(
+            &VALID.replacen(from, to, 1),
+            "2026-11-25",
+            code,
+            *line,
+            field,
+            "error",
+        );
+    }
+}
+
+#[test]
+fn semantic_rules_beyond_the_schema() {
+    let cases: &[(&str, &str, &str, u64, &str)] = &[
+        (
+            "councils: [testshire]",
+            "councils: [testshir]",
+            "unknown-council",
+            4,
+            "councils[0]",
+        ),
+        (
+            "towns: [Williton]",
+            "towns: [Minehead]",
+            "town-not-covered",
+            8,
+            "service_area.towns[0]",
+        ),
+        (
+            "[TA4]",
+            "[TA24]",
+            "district-not-covered",
+            9,
+            "service_area.postcode_districts[0]",
+        ),
+        (
+            "\"07700 900123\"",
+            "\"+1 212 555 0100\"",
+            "invalid-phone",
+            12,
+            "contact.phone",
+        ),
+        (
+            "consent:",
+            "photo: {file: ../../secret.jpg, alt: A photo of a garden}\nconsent:",
+            "photo-outside",
+            21,
+            "photo.file",
+        ),
+        (
+            "consent:",
+            "photo: {file: missing.jpg, alt: A photo of a garden}\nconsent:",
+            "photo-missing",
+            21,
+            "photo.file",
+        ),
+    ];
+    for (from, to, code, line, field) in cases {
+        assert!(VALID.contains(from), "{from}");
+        expect(
+            &VALID.replacen(from, to, 1),
+            "2026-11-25",
+            code,
+            *line,
+            field,
+            "error",
+        );
+    }
+}
+
+#[test]
+fn date_rules_withhold_on_one_day_and_publish_on_another() {
+    // (change, day it is withheld, code, line, field, day it is published)
+    let cases: &[(&str, &str, &str, u64, &str, &str)] = &[
+        (
+            "expires: 2027-01-31",
+            "expires: 2026-09-30",
+            "evidence-lapsed",
+            16,
+            "standards.evidence[0].expires",
+            "2026-09-01",
+        ),
+        (
+            "issued: 2025-10-15",
+            "issued: 2023-06-01",
+            "evidence-lapsed",
+            17,
+            "standards.evidence[1].issued",
+            "2026-05-25",
+        ),
+        (
+            "completed: 2025-09-20",
+            "completed: 2023-01-10",
+            "evidence-lapsed",
+            18,
+            "standards.evidence[2].completed",
+            "2025-12-01",
+        ),
+        (
+            "last_checked: 2026-05-20",
+            "last_checked: 2025-08-01",
+            "review-overdue",
+            20,
+            "review.last_checked",
+            "2026-07-01",
+        ),
+        (
+            "    - {type: public_liability, expires: 2027-01-31}\n",
+            "",
+            "evidence-missing",
+            16,
+            "standards.evidence",
+            "",
+        ),
+        (
+            "publish: true",
+            "publish: false",
+            "no-consent",
+            22,
+            "consent.publish",
+            "",
+        ),
+        (
+            "name: Kindly Hands\n",
+            "name: Kindly Hands\nstatus: closed\n",
+            "closed",
+            3,
+            "status",
+            "",
+        ),
+        (
+            "[companionship, home_help]",
+            "[companionship, meals]",
+            "evidence-missing",
+            16,
+            "standards.evidence",
+            "",
+        ),
+        (
+            "[companionship, home_help]",
+            "[companionship, personal_care]",
+            "cqc-missing",
+            15,
+            "standards",
+            "",
+        ),
+    ];
+    for (from, to, code, line, field, current_day) in cases {
+        let listing = VALID.replacen(from, to, 1);
+        let json = expect(&listing, "2026-11-25", code, *line, field, "warning");
+        assert_eq!(withheld(&json), 1, "{code} should withhold: {json:#}");
+        if !current_day.is_empty() {
+            let (status, json) = check(&listing, current_day);
+            assert_eq!(
+                (status, withheld(&json)),
+                (0, 0),
+                "{code} on {current_day}: {json:#}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_date_in_the_future_is_reported_but_does_not_hide_the_listing() {
+    let listing = VALID.replacen("completed: 2025-09-20", "completed: 2062-09-20", 1);
+    let json = expect(
+        &listing,
+        "2026-11-25",
+        "future-date",
+        18,
+        "standards.evidence[2].completed",
+        "warning",
+    );
+    assert_eq!(withheld(&json), 0);
+}
+
+#[test]
+fn evidence_lapsing_soon_is_a_reminder_not_a_withholding() {
+    let json = expect(
+        VALID,
+        "2027-01-10",
+        "evidence-lapsing",
+        16,
+        "standards.evidence[0].expires",
+        "warning",
+    );
+    assert_eq!(withheld(&json), 0);
+    assert_eq!(
+        json["councils"][0]["reminders"][0]["listing"],
+        "Kindly Hands"
+    );
+}
+
+#[test]
+fn duplicate_listings_are_errors_even_when_names_differ_only_in_case() {
+    let ws = Workspace::from_fixture("basic");
+    ws.write(
+        "enterprises/Kindly-Hands.md",
+        &read(&ws.content().join("enterprises/kindly-hands.md")),
+    );
+    let content = ws.content();
+    let out = run(
+        &["check", "--format", "json", "--today", TODAY],
+        &[("--content", &content)],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let dups: Vec<&Value> = json["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|d| d["code"] == "duplicate-slug")
+        .collect();
+    assert_eq!(dups.len(), 2, "{json:#}");
+}
+
+#[test]
+fn github_format_puts_problems_on_pull_request_lines() {
+    let ws = Workspace::from_fixture("basic");
+    ws.write(
+        "enterprises/kindly-hands.md",
+        &read(&ws.content().join("enterprises/kindly-hands.md")).replace("summary:", "sumary:"),
+    );
+    let content = ws.content();
+    let out = run(
+        &["check", "--format", "github", "--today", TODAY],
+        &[("--content", &content)],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("unknown-field"))
+        .expect("annotation");
+    assert!(line.starts_with("::error file="), "{line}");
+    assert!(
+        line.contains("enterprises/kindly-hands.md,line=3,col=1,"),
+        "{line}"
+    );
+}
+
+#[test]
+fn human_format_is_a_to_do_list_for_the_council() {
+    let ws = Workspace::from_fixture("basic");
+    let content = ws.content();
+    let out = run(&["check", "--today", TODAY], &[("--content", &content)]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Testshire Council (testshire): 2 published, 1 withheld"),
+        "{text}"
+    );
+    assert!(text.contains("Quiet Company"), "{text}");
+}
+
+#[test]
+fn new_writes_a_listing_that_checks_clean() {
+    let ws = Workspace::from_fixture("basic");
+    let content = ws.content();
+    let out = run(
+        &[
+            "new",
+            "Rest Awhile Sitting Service",
+            "--council",
+            "testshire",
+        ],
+        &[("--content", &content)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = read(&content.join("enterprises/rest-awhile-sitting-service.md"));
+    assert!(text.contains("$schema=../schema/enterprise.schema.json"));
+    let out = run(
+        &["check", "--format", "json", "--today", TODAY],
+        &[("--content", &content)],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
