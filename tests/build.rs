@@ -96,6 +96,16 @@ fn hostile_content_never_reaches_the_page_as_script() {
     for (path, bytes) in pages.iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8_lossy(bytes);
         assert_eq!(active_content(&html), Vec::<String>::new(), "{path}");
+        // Defence in depth: a strict policy that forbids inline script and style.
+        let csp = attrs(&html, "meta[http-equiv=Content-Security-Policy]", "content");
+        assert_eq!(csp.len(), 1, "{path} has no Content-Security-Policy");
+        assert!(
+            csp[0].contains("default-src 'none'")
+                && csp[0].contains("script-src 'self'")
+                && !csp[0].contains("unsafe-inline"),
+            "{}",
+            csp[0]
+        );
         assert!(
             !html.contains("tracker.example") && !html.contains("etc/passwd"),
             "{path}"

@@ -288,6 +288,16 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
             "The details are nested or repeated too deeply to be a listing.".to_string(),
             "Write the details as plain fields and lists, as in the example listing; anchors (&) and aliases (*) are not needed.".to_string(),
         )
+    } else if let Some(opened) =
+        unclosed_quote(source.yaml_text(), at.map_or(usize::MAX, |(l, _)| l))
+    {
+        // A quote left open swallows the lines after it, so the parser trips over a later
+        // line; the place to fix is where the quote opened.
+        at = Some(opened);
+        (
+            "A quotation mark is opened here but never closed.".to_string(),
+            "Add the closing quotation mark at the end of the value, on the same line.".to_string(),
+        )
     } else if raw.contains("while scanning a quoted scalar") {
         at = context_position(&raw).or(at);
         (
@@ -340,6 +350,31 @@ fn context_position(raw: &str) -> Option<(usize, usize)> {
         .parse()
         .ok()?;
     Some((line, column))
+}
+
+/// The first line, up to `last_line`, whose value opens a double quote and does not close
+/// it on the same line.
+fn unclosed_quote(yaml: &str, last_line: usize) -> Option<(usize, usize)> {
+    for (i, line) in yaml.lines().enumerate().take(last_line) {
+        let value_start = line.find(": \"").map(|p| p + 2).or_else(|| {
+            line.trim_start()
+                .starts_with("- \"")
+                .then(|| line.find("- \"").map(|p| p + 2))
+                .flatten()
+        });
+        let Some(start) = value_start else { continue };
+        let rest = &line[start + 1..];
+        let mut escaped = false;
+        let closed = rest.chars().any(|c| {
+            let close = c == '"' && !escaped;
+            escaped = c == '\\' && !escaped;
+            close
+        });
+        if !closed {
+            return Some((i + 1, line[..start].chars().count() + 1));
+        }
+    }
+    None
 }
 
 /// Where the second copy of a repeated field is, which serde_yaml does not say.
@@ -466,6 +501,15 @@ mod tests {
     fn an_unclosed_quote_points_where_it_opens() {
         let d = yaml_problem("name: A\nsummary: \"never closed\nconsent: {publish: true}\n");
         assert_eq!((d.code, d.line, d.column), ("yaml-syntax", 3, 10));
+        assert!(d.message.contains("never closed"), "{}", d.message);
+    }
+
+    #[test]
+    fn an_unclosed_quote_that_swallows_later_lines_is_found() {
+        let d = yaml_problem(
+            "name: A\nsummary: \"never closed\ncouncils: [x]\ncontact:\n  phone: \"0123\"\n",
+        );
+        assert_eq!((d.line, d.column), (3, 10), "{d:?}");
         assert!(d.message.contains("never closed"), "{}", d.message);
     }
 

@@ -36,7 +36,12 @@ pub fn human(diagnostics: &[Diagnostic], content_root: &Path, colour: bool) -> S
         if !d.help.is_empty() {
             m = m.with_help(d.help.clone());
         }
-        let rendered = match offset_of(&text, d.line, d.column) {
+        // A snippet of a very long line (a minified or garbage file) would bury the message.
+        let line_len = text
+            .lines()
+            .nth(d.line.saturating_sub(1))
+            .map_or(0, str::len);
+        let rendered = match offset_of(&text, d.line, d.column).filter(|_| line_len <= 400) {
             Some(offset) => {
                 let label = if d.field.is_empty() {
                     None
