@@ -338,6 +338,55 @@ fn a_date_in_the_future_is_reported_but_does_not_hide_the_listing() {
 }
 
 #[test]
+fn privacy_lint_warns_about_homes_full_names_and_private_numbers() {
+    let cases: &[(&str, &str, &str, u64, &str)] = &[
+        (
+            "Body.",
+            "Pop round to 12 Mill Lane any time.",
+            "privacy-address",
+            25,
+            "",
+        ),
+        (
+            "Body.",
+            "Post letters to TA4 2PQ.",
+            "privacy-postcode",
+            25,
+            "",
+        ),
+        (
+            "around Williton.",
+            "around Williton. DBS certificate 001234567890.",
+            "privacy-reference",
+            3,
+            "summary",
+        ),
+        (
+            "first_name: Sam",
+            "first_name: Sam Smith",
+            "privacy-full-name",
+            11,
+            "contact.first_name",
+        ),
+    ];
+    for (from, to, code, line, field) in cases {
+        let json = expect(
+            &VALID.replacen(from, to, 1),
+            "2026-11-25",
+            code,
+            *line,
+            field,
+            "warning",
+        );
+        assert_eq!(
+            withheld(&json),
+            0,
+            "{code} is a warning for the council, not a withholding"
+        );
+    }
+}
+
+#[test]
 fn evidence_lapsing_soon_is_a_reminder_not_a_withholding() {
     let json = expect(
         VALID,

@@ -34,6 +34,8 @@ pub struct ListingFile {
     pub data: serde_json::Value,
     /// The Markdown below the front matter.
     pub body: String,
+    /// The line of the file where the body starts, for messages about it.
+    pub body_line: usize,
 }
 
 /// Everything read from a content folder.
@@ -175,11 +177,13 @@ fn read_listing(root: &Path, path: &Path) -> Result<ListingFile, Diagnostic> {
         SourceFile::with_front_matter(rel.clone(), text).map_err(|p| fence_problem(&rel, p))?;
     let data = parse_yaml(&source)?;
     let body = source.text[body_start..].to_string();
+    let body_line = source.text[..body_start].matches('\n').count() + 1;
     Ok(ListingFile {
         slug,
         source,
         data,
         body,
+        body_line,
     })
 }
 

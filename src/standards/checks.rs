@@ -131,3 +131,130 @@ mod tests {
         }
     }
 }
+
+/// Words a volunteer might write that would publish someone's home or a private
+/// reference. Each is a warning with a fix: the council decides.
+mod privacy {
+    use regex::Regex;
+    use std::sync::LazyLock;
+
+    pub static FULL_POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b[A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][ABD-HJLNP-UW-Z]{2}\b")
+            .expect("postcode pattern")
+    });
+    pub static HOUSE_AND_STREET: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b\d{1,4}[a-zA-Z]?,?\s+(?:[A-Z][a-z']+\s+){1,3}(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Terrace|Place|Court|Grove|Rise|Mews|Row|Walk|Square|Rd|St|Ave)\b")
+            .expect("address pattern")
+    });
+    pub static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:DBS|certificate|cert|policy|insurance)\b[^.\n]{0,30}?\b(?:no\.?|number|ref(?:erence)?|#)?\s*:?\s*[A-Z]{0,4}[-/]?\d{6,}\b|\b\d{12}\b")
+            .expect("reference pattern")
+    });
+}
+
+/// Privacy warnings for one listing's text fields and body.
+pub fn check_privacy(
+    source: &SourceFile,
+    front: &FrontMatter,
+    body: &str,
+    body_line: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut fields: Vec<(Vec<PathStep>, &str)> = vec![
+        (vec![key("name")], front.name.as_str()),
+        (vec![key("summary")], front.summary.as_str()),
+    ];
+    for (i, c) in front.cost.iter().enumerate() {
+        if let Some(d) = &c.description {
+            fields.push((vec![key("cost"), PathStep::Index(i), key("description")], d));
+        }
+    }
+    if let Some(alt) = front.photo.as_ref().map(|p| p.alt.as_str()) {
+        fields.push((vec![key("photo"), key("alt")], alt));
+    }
+    for (path, text) in &fields {
+        if let Some(w) = privacy_problem(text) {
+            let (line, col) = source.locate(path, false);
+            out.push(
+                Diagnostic::warning(&source.path, w.0, w.1)
+                    .field(dotted(path))
+                    .at(line, col)
+                    .help(w.2),
+            );
+        }
+    }
+    for (i, text) in body.lines().enumerate() {
+        if let Some(w) = privacy_problem(text) {
+            out.push(
+                Diagnostic::warning(&source.path, w.0, w.1)
+                    .at(body_line + i, 1)
+                    .help(w.2),
+            );
+        }
+    }
+    if let Some(name) = &front.contact.first_name {
+        if name.split_whitespace().count() > 1 {
+            let path = [key("contact"), key("first_name")];
+            let (line, col) = source.locate(&path, false);
+            out.push(
+                Diagnostic::warning(&source.path, "privacy-full-name", format!("`{name}` looks like more than a first name."))
+                    .field(dotted(&path))
+                    .at(line, col)
+                    .help("Publish the contact's first name only, such as Sam, so they cannot be traced at home."),
+            );
+        }
+    }
+}
+
+fn privacy_problem(text: &str) -> Option<(&'static str, String, &'static str)> {
+    if let Some(m) = privacy::FULL_POSTCODE.find(text) {
+        return Some((
+            "privacy-postcode",
+            format!("`{}` looks like a full postcode.", m.as_str()),
+            "Publish only the postcode district (the first half, such as TA4), never a full postcode: it can point to someone's home.",
+        ));
+    }
+    if let Some(m) = privacy::HOUSE_AND_STREET.find(text) {
+        return Some((
+            "privacy-address",
+            format!("`{}` looks like a house number and street.", m.as_str()),
+            "Describe where the enterprise works by town or postcode district. Only a public venue that is not a home may have an address.",
+        ));
+    }
+    if let Some(m) = privacy::REFERENCE.find(text) {
+        return Some((
+            "privacy-reference",
+            format!("`{}` looks like a DBS certificate or insurance policy number.", m.as_str()),
+            "Never publish certificate or policy numbers. The council keeps the evidence; the listing only needs the dates.",
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod privacy_tests {
+    use super::privacy_problem;
+
+    #[test]
+    fn spots_homes_and_private_numbers() {
+        let code = |t: &str| privacy_problem(t).map(|p| p.0);
+        assert_eq!(code("Come and see us at TA4 2PQ"), Some("privacy-postcode"));
+        assert_eq!(
+            code("find me at 12 Mill Lane, Williton"),
+            Some("privacy-address")
+        );
+        assert_eq!(
+            code("DBS certificate number 001234567890"),
+            Some("privacy-reference")
+        );
+        assert_eq!(
+            code("Insurance policy no: POL-7731234"),
+            Some("privacy-reference")
+        );
+        assert_eq!(
+            code("We cover TA4 and TA23, 7 days a week, from £18 an hour"),
+            None
+        );
+        assert_eq!(code("Open 9 to 5 Monday to Friday"), None);
+    }
+}

@@ -241,6 +241,13 @@ pub fn validate(content: Content, rules: &Rules) -> Result<Directory, RulesError
         let mut problems = Vec::new();
         check_councils_and_areas(&file.source, &front, &council_index, &mut problems);
         checks::check_listing(&file.source, &front, &rules.content_root, &mut problems);
+        checks::check_privacy(
+            &file.source,
+            &front,
+            &file.body,
+            file.body_line,
+            &mut problems,
+        );
         let failed = problems.iter().any(Diagnostic::is_error);
         diagnostics.extend(problems);
         if failed {
