@@ -3,6 +3,7 @@
 //! this module never decides what is published and never touches `output/` directly.
 
 mod markdown;
+pub mod photos;
 mod theme;
 mod views;
 
@@ -38,6 +39,8 @@ pub enum RenderError {
         path: String,
         source: std::io::Error,
     },
+    #[error("the photo {path} could not be used: {message}")]
+    Photo { path: String, message: String },
     #[error("the council's logo {path} could not be read: {source}")]
     Logo {
         path: String,
@@ -127,10 +130,19 @@ pub fn render_site(
         None => None,
     };
 
-    let views: Vec<ListingView> = listings
+    let views: Result<Vec<ListingView>, RenderError> = listings
         .par_iter()
-        .map(|l| listing_view(l, &labels, council))
+        .map(|l| {
+            let mut view = listing_view(l, &labels, council);
+            if let Some(photo) = l.front.photo.as_ref().filter(|p| p.people_consented) {
+                let folder = content_root.join(l.file.parent().unwrap_or(Path::new("")));
+                let made = photos::publish(&folder.join(&photo.file), &l.slug, &photo.alt, sink)?;
+                view.photo = Some(made);
+            }
+            Ok(view)
+        })
         .collect();
+    let views = views?;
     let nav = navigation(&views, council);
     let s = &council.settings;
     let site = SiteView {

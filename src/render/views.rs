@@ -57,6 +57,7 @@ pub struct ListingView {
     pub last_checked: Option<String>,
     pub last_checked_iso: Option<String>,
     pub cqc: Option<CqcView>,
+    pub photo: Option<super::photos::PhotoView>,
     pub card: Card,
 }
 
@@ -246,6 +247,7 @@ pub fn listing_view(listing: &Listing, labels: &Labels, council: &Council) -> Li
             location_id: c.location_id.clone(),
             basis: c.basis.clone(),
         }),
+        photo: None,
         card,
     }
 }

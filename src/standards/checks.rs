@@ -59,6 +59,15 @@ pub fn check_listing(
                     .at(line, col)
                     .help(help),
             );
+        } else if !photo.people_consented {
+            let path = [key("photo"), key("people_consented")];
+            let (line, col) = source.locate(&path, false);
+            out.push(
+                Diagnostic::warning(&source.path, "photo-consent", "The photo is not published: it does not say that the people in it agreed.")
+                    .field(dotted(&path))
+                    .at(line, col)
+                    .help("Once everyone in the photo has agreed to it being published, add `people_consented: true` to `photo:`."),
+            );
         }
     }
 }
@@ -98,6 +107,13 @@ fn photo_problem(
             "photo-outside",
             format!("The photo `{file}` links to a file outside the content folder."),
             "Copy the photo itself into content/enterprises/ instead of linking to it.".into(),
+        ));
+    }
+    if let Err(why) = crate::render::photos::dimensions(&full) {
+        return Some((
+            "photo-unreadable",
+            format!("The photo `{file}` cannot be used: {why}."),
+            "Save the photo as a JPEG, PNG or WebP file of at most 20 MB, then try again.".into(),
         ));
     }
     None
