@@ -6,6 +6,8 @@
 
 pub mod content;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

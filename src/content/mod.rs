@@ -149,8 +149,15 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 
 fn read_council(root: &Path, path: &Path) -> Result<CouncilFile, Diagnostic> {
     let rel = relative(root, path);
-    let text = read_text(path, &rel)?;
-    let id = stem(path);
+    let bytes = read_bytes(path, &rel)?;
+    parse_council(&rel, &bytes)
+}
+
+/// Parses one council settings file's bytes; `rel` is its path in the content folder.
+pub fn parse_council(rel: &Path, bytes: &[u8]) -> Result<CouncilFile, Diagnostic> {
+    let rel = rel.to_path_buf();
+    let text = decode_text(bytes, &rel)?;
+    let id = stem(&rel);
     if !is_safe_id(&id) {
         return Err(Diagnostic::error(&rel, "council-file-name", format!("The council file name \"{id}\" cannot be used as a web address.")).help(
             "Rename the file using only lower case letters, digits and hyphens, such as west-moor.yaml.",
@@ -163,8 +170,15 @@ fn read_council(root: &Path, path: &Path) -> Result<CouncilFile, Diagnostic> {
 
 fn read_listing(root: &Path, path: &Path) -> Result<ListingFile, Diagnostic> {
     let rel = relative(root, path);
-    let text = read_text(path, &rel)?;
-    let slug = slugify(&stem(path));
+    let bytes = read_bytes(path, &rel)?;
+    parse_listing(&rel, &bytes)
+}
+
+/// Parses one listing file's bytes; `rel` is its path in the content folder.
+pub fn parse_listing(rel: &Path, bytes: &[u8]) -> Result<ListingFile, Diagnostic> {
+    let rel = rel.to_path_buf();
+    let text = decode_text(bytes, &rel)?;
+    let slug = slugify(&stem(&rel));
     if slug.is_empty() {
         return Err(Diagnostic::error(
             &rel,
@@ -199,8 +213,8 @@ fn fence_problem(rel: &Path, problem: FenceProblem) -> Diagnostic {
     }
 }
 
-/// Reads a file as UTF-8, accepting a byte-order mark and Windows line endings.
-fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
+/// Reads a file's bytes, refusing files over the size limit before reading them.
+fn read_bytes(path: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::error(rel, "file-too-large", format!(
@@ -215,7 +229,12 @@ fn read_text(path: &Path, rel: &Path) -> Result<String, Diagnostic> {
         )
         .help("Check that the file exists and that you are allowed to read it.")
     })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    Ok(bytes)
+}
+
+/// Decodes UTF-8 text, dropping a byte-order mark and making line endings `\n`.
+fn decode_text(bytes: &[u8], rel: &Path) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(rel, bytes, e))?;
     Ok(if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")

@@ -1,0 +1,89 @@
+//! One listing through the whole pipeline in memory, for the fuzzer and property tests:
+//! parse, check against the schema and standards, and render every page of a one-listing
+//! site. It must never panic, whatever the bytes.
+
+use crate::content::{self, Content};
+use crate::render::{Sink, Theme};
+use crate::standards;
+use std::path::Path;
+use std::sync::{LazyLock, Mutex};
+
+const COUNCIL: &str = "name: Fuzzshire Council\nbase_url: https://fuzz.example/\ntheme: default\n";
+
+static RULES: LazyLock<standards::Rules> = LazyLock::new(|| {
+    standards::Rules::load(
+        Path::new("/nonexistent-content"),
+        time::macros::date!(2026 - 11 - 25),
+    )
+    .expect("built-in rules load")
+});
+
+static THEME: LazyLock<Theme> = LazyLock::new(|| {
+    Theme::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes"),
+        "default",
+        "en",
+    )
+    .expect("default theme loads")
+});
+
+/// Collects rendered files in memory.
+#[derive(Default)]
+pub struct MemorySink(pub Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .push((path.to_string(), bytes.to_vec()));
+        Ok(())
+    }
+}
+
+/// Runs `bytes` as `enterprises/fuzz.md` on a one-council site. Returns the rendered HTML
+/// pages when the listing is valid and published, and nothing otherwise.
+pub fn listing(bytes: &[u8]) -> Vec<(String, String)> {
+    let council =
+        match content::parse_council(Path::new("councils/fuzzshire.yaml"), COUNCIL.as_bytes()) {
+            Ok(c) => c,
+            Err(_) => return Vec::new(),
+        };
+    let mut loaded = Content {
+        root: "/nonexistent-content".into(),
+        councils: vec![council],
+        ..Content::default()
+    };
+    match content::parse_listing(Path::new("enterprises/fuzz.md"), bytes) {
+        Ok(l) => loaded.listings.push(l),
+        Err(_) => return Vec::new(),
+    }
+    let Ok(directory) = standards::validate(loaded, &RULES) else {
+        return Vec::new();
+    };
+    if directory.has_errors() {
+        return Vec::new();
+    }
+    let Some(council) = directory.councils.first() else {
+        return Vec::new();
+    };
+    let listings = directory.published_for(&council.id);
+    let sink = MemorySink::default();
+    if crate::render::render_site(
+        council,
+        &listings,
+        &THEME,
+        Path::new("/nonexistent-content"),
+        &sink,
+    )
+    .is_err()
+    {
+        return Vec::new();
+    }
+    let files = sink.0.into_inner().unwrap_or_default();
+    files
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
+        .collect()
+}
