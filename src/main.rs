@@ -166,12 +166,25 @@ fn check(content: &std::path::Path, today: time::Date, format: Format) -> anyhow
                 .filter(|d| d.is_error())
                 .count();
             let warnings = directory.diagnostics.len() - errors;
+            let broken: std::collections::BTreeSet<_> = directory
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| &d.file)
+                .collect();
+            let published = directory
+                .listings
+                .iter()
+                .filter(|l| l.is_published())
+                .count();
             println!(
-                "{errors} error{}, {warnings} warning{} in {} listing{}.",
+                "{errors} error{} in {} file{}, {warnings} warning{}. Of the listings that can be read, {published} {} published and {} withheld.",
                 plural(errors),
+                broken.len(),
+                plural(broken.len()),
                 plural(warnings),
-                directory.listings.len(),
-                plural(directory.listings.len())
+                if published == 1 { "is" } else { "are" },
+                directory.listings.len() - published,
             );
         }
     }

@@ -303,7 +303,7 @@ fn date_rules_withhold_on_one_day_and_publish_on_another() {
             "[companionship, home_help]",
             "[companionship, personal_care]",
             "cqc-missing",
-            15,
+            14,
             "standards",
             "",
         ),

@@ -112,7 +112,8 @@ impl SourceFile {
             return (self.yaml_first_line, 1);
         };
         let mut node = root;
-        let mut best = marker(node.span().start());
+        // The whole file: its first line (the opening `---` of a listing).
+        let mut best = Some((0, 1));
         for (i, step) in path.iter().enumerate() {
             let last = i + 1 == path.len();
             let next = match (step, node) {
@@ -124,9 +125,17 @@ impl SourceFile {
                             break;
                         }
                         Some((key, value)) => {
-                            best = marker(value.span().start())
-                                .or(marker(key.span().start()))
-                                .or(best);
+                            // A block of fields has no start of its own worth showing (the
+                            // parser marks its first colon): point at its key instead.
+                            let start = marker(value.span().start());
+                            let block = matches!(value, marked_yaml::Node::Mapping(_))
+                                && start.is_some_and(|(l, c)| self.yaml_char(l, c) != Some('{'));
+                            best = if block {
+                                marker(key.span().start())
+                            } else {
+                                start.or(marker(key.span().start()))
+                            }
+                            .or(best);
                             Some(value)
                         }
                         None => None,
@@ -147,9 +156,19 @@ impl SourceFile {
             }
         }
         match best {
+            Some((0, _)) => (self.yaml_first_line.saturating_sub(1).max(1), 1),
             Some((line, col)) => self.file_position(line, col),
             None => (self.yaml_first_line, 1),
         }
+    }
+
+    /// The character at a 1-based line and column of the YAML.
+    fn yaml_char(&self, line: usize, column: usize) -> Option<char> {
+        self.yaml_text()
+            .lines()
+            .nth(line.checked_sub(1)?)?
+            .chars()
+            .nth(column.checked_sub(1)?)
     }
 }
 
@@ -185,6 +204,9 @@ mod tests {
         ];
         assert_eq!(f.locate(&path, false), (5, 10));
         assert_eq!(f.locate(&path, true), (5, 3));
+        // A block of fields is shown at its key; the file as a whole at its first line.
+        assert_eq!(f.locate(&[PathStep::Key("contact".into())], false), (3, 1));
+        assert_eq!(f.locate(&[], false), (1, 1));
     }
 
     #[test]

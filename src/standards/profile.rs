@@ -141,7 +141,8 @@ impl StandardsProfile {
                 kinds.extend(extra.iter().cloned());
             }
         }
-        kinds.dedup();
+        let mut seen = std::collections::BTreeSet::new();
+        kinds.retain(|k| seen.insert(k.clone()));
         kinds
     }
 
@@ -319,8 +320,9 @@ impl StandardsProfile {
                 code: "review-due",
                 path,
                 message: format!(
-                    "The council's review is due by {}, in {days_left} days.",
-                    long(due)
+                    "The council's review is due by {}, in {days_left} day{}.",
+                    long(due),
+                    if days_left == 1 { "" } else { "s" }
                 ),
                 help: "Plan the next check of this enterprise's evidence.".into(),
             });

@@ -111,7 +111,7 @@ impl Schema {
         };
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let known = self.known_fields(&path);
+                let known = self.known_fields(&path, value);
                 for name in unexpected {
                     let mut child = path.clone();
                     child.push(PathStep::Key(name.clone()));
@@ -205,7 +205,9 @@ impl Schema {
             }
             ValidationErrorKind::Type { kind } => {
                 let (line, col) = locate(false);
-                let (message, help) = type_advice(&shown, kind, value, described.as_deref());
+                let choices = self.item_choices(&path);
+                let (message, help) =
+                    type_advice(&shown, kind, value, described.as_deref(), &choices);
                 out.push(d("wrong-type", message).at(line, col).help(help));
             }
             ValidationErrorKind::Format { format } => {
@@ -268,15 +270,27 @@ impl Schema {
             }
             ValidationErrorKind::MinItems { .. } => {
                 let (line, col) = locate(false);
+                let choices = self.item_choices(&path);
+                let help = if choices.is_empty() {
+                    described.unwrap_or_default()
+                } else {
+                    format!(
+                        "{} Choose from: {}.",
+                        described.unwrap_or_default(),
+                        choices.join(", ")
+                    )
+                    .trim_start()
+                    .to_string()
+                };
                 out.push(
                     d("empty-list", format!("{shown} needs at least one value."))
                         .at(line, col)
-                        .help(described.unwrap_or_default()),
+                        .help(help),
                 );
             }
             ValidationErrorKind::MinProperties { .. } => {
                 let (line, col) = locate(false);
-                let known = self.known_fields(&path);
+                let known = self.known_fields(&path, value);
                 out.push(
                     d("empty-field", format!("{shown} is empty."))
                         .at(line, col)
@@ -375,15 +389,37 @@ impl Schema {
     }
 
     /// The schema's own words for a field, used as help.
+    /// Falls back to the list's words for an item that has none of its own.
     fn description(&self, path: &[PathStep]) -> Option<String> {
-        self.at(path)?
-            .get("description")?
-            .as_str()
-            .map(str::to_string)
+        let own = self
+            .at(path)
+            .and_then(|n| n.get("description"))
+            .and_then(Value::as_str);
+        match (own, path.split_last()) {
+            (Some(text), _) => Some(text.to_string()),
+            (None, Some((PathStep::Index(_), parent))) => self.description(parent),
+            _ => None,
+        }
+    }
+
+    /// The allowed values of a list's items, when the schema lists them.
+    fn item_choices(&self, path: &[PathStep]) -> Vec<String> {
+        self.at(path)
+            .and_then(|n| n.pointer("/items/enum"))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The field names the schema allows at `path`, for "did you mean".
-    fn known_fields(&self, path: &[PathStep]) -> Vec<String> {
+    /// The field names allowed for `instance`; of conditional branches (evidence kinds),
+    /// only those whose condition the instance meets.
+    fn known_fields(&self, path: &[PathStep], instance: &Value) -> Vec<String> {
         let Some(node) = self.at(path) else {
             return Vec::new();
         };
@@ -393,7 +429,7 @@ impl Schema {
             .map(|p| p.keys().cloned().collect())
             .unwrap_or_default();
         if let Some(all) = node.get("allOf").and_then(Value::as_array) {
-            for branch in all {
+            for branch in all.iter().filter(|b| branch_applies(b, instance)) {
                 if let Some(props) = branch
                     .pointer("/then/properties")
                     .and_then(Value::as_object)
@@ -488,11 +524,23 @@ fn found_words(value: &Value) -> &'static str {
     }
 }
 
+/// Whether an `if`/`then` branch applies to `instance`: every `const` its `if` names matches.
+fn branch_applies(branch: &Value, instance: &Value) -> bool {
+    let Some(conditions) = branch.pointer("/if/properties").and_then(Value::as_object) else {
+        return true;
+    };
+    conditions.iter().all(|(k, cond)| match cond.get("const") {
+        Some(expected) => instance.get(k) == Some(expected),
+        None => true,
+    })
+}
+
 fn type_advice(
     shown: &str,
     kind: &TypeKind,
     value: &Value,
     described: Option<&str>,
+    choices: &[String],
 ) -> (String, String) {
     let expected = kind_words(kind);
     let message = format!(
@@ -500,7 +548,10 @@ fn type_advice(
         found_words(value)
     );
     let help = match (expected.as_str(), value) {
-        ("a list", Value::String(s)) => format!("Write it as a list in square brackets, such as [{s}]."),
+        ("a list", Value::String(s)) => {
+            let item = did_you_mean(s, choices.iter().map(String::as_str)).unwrap_or(s);
+            format!("Write it as a list in square brackets, such as [{item}].")
+        }
         ("text", Value::Number(_)) => "Put the value in double quotes, such as \"07700 900123\", so leading zeros are kept.".to_string(),
         ("text", Value::Bool(_)) => "Put the value in double quotes; yes, no, true and false are read as true or false otherwise.".to_string(),
         (_, Value::Null) => "Fill in a value after the colon, or delete the line.".to_string(),
@@ -573,7 +624,7 @@ mod tests {
         let d = check(&format!("{VALID}availability:\n  days: monday\n"));
         assert_eq!(d[0].code, "wrong-type");
         assert_eq!(d[0].line, 10);
-        assert!(d[0].help.contains("[monday]"), "{}", d[0].help);
+        assert!(d[0].help.contains("[mon]"), "{}", d[0].help);
     }
 
     #[test]
@@ -601,6 +652,24 @@ mod tests {
             "{d:?}"
         );
         assert!(!d.iter().any(|d| d.field.contains("location_id")), "{d:?}");
+    }
+
+    #[test]
+    fn suggestions_fit_the_kind_of_evidence_and_the_list() {
+        let d = check(&format!("{VALID}standards:\n  evidence:\n    - {{type: public_liability, issued: 2026-01-01}}\n"));
+        let unknown = d
+            .iter()
+            .find(|d| d.code == "unknown-field")
+            .expect("unknown");
+        assert!(
+            unknown.help.contains("expires") && !unknown.help.contains("`issued`"),
+            "{}",
+            unknown.help
+        );
+        let d = check(&format!("{VALID}availability:\n  days: monday\n"));
+        assert!(d[0].help.contains("[mon]"), "{}", d[0].help);
+        let d = check(&VALID.replace("who_for: [older_people]", "who_for: []"));
+        assert!(d[0].help.contains("dementia"), "{}", d[0].help);
     }
 
     #[test]
