@@ -39,6 +39,24 @@ pub struct BuildReport {
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    pub timings: Timings,
+}
+
+/// How long each stage of a build took, for `--timings`.
+#[derive(Debug, Default)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let out = f();
+        self.push(stage, started.elapsed());
+        out
+    }
+
+    fn push(&mut self, stage: &'static str, took: Duration) {
+        self.0.push((stage, took));
+    }
 }
 
 /// Why a build stopped. Nothing in `output/` has changed when any of these is returned.
@@ -97,10 +115,20 @@ pub fn build(
         ],
     )?;
     progress.set_message("checking content");
-    let mut directory = check(&opts.content, opts.today)?;
+    let mut timings = Timings::default();
+    if !opts.content.is_dir() {
+        return Err(BuildError::Usage(format!(
+            "the content folder {} does not exist",
+            opts.content.display()
+        )));
+    }
+    let rules = standards::Rules::load(&opts.content, opts.today)?;
+    let content = timings.time("read content", || content::load(&opts.content));
+    let mut directory = timings.time("check content", || standards::validate(content, &rules))?;
     let directory_councils = std::mem::take(&mut directory.councils);
     let councils = select_councils(&directory_councils, &opts.councils)?;
-    let (themes, theme_problems) = load_themes(&councils, &opts.themes)?;
+    let (themes, theme_problems) =
+        timings.time("load themes", || load_themes(&councils, &opts.themes))?;
     directory.diagnostics.extend(theme_problems);
     if directory.has_errors() {
         return Err(BuildError::InvalidContent(directory.diagnostics));
@@ -112,6 +140,7 @@ pub fn build(
         .collect();
     progress.set_length(work.iter().map(|(_, l)| l.len() as u64 + 1).sum());
     progress.set_message("making pages");
+    let render_started = Instant::now();
     let mut staged = Vec::new();
     let mut pages = 0;
     for (council, listings) in &work {
@@ -128,9 +157,10 @@ pub fn build(
         }
         progress.inc(listings.len() as u64 + 1);
     }
-    for staging in staged {
-        staging.swap_in()?;
-    }
+    timings.push("render and write", render_started.elapsed());
+    timings.time("swap into place", || {
+        staged.into_iter().try_for_each(publish::Staging::swap_in)
+    })?;
     let shown: std::collections::BTreeSet<&str> = work
         .iter()
         .flat_map(|(_, l)| l.iter().map(|l| l.slug.as_str()))
@@ -144,6 +174,7 @@ pub fn build(
             .filter(|l| !l.is_published())
             .count(),
         pages,
+        timings,
         warnings: directory.diagnostics,
         elapsed: started.elapsed(),
     })

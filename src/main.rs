@@ -37,6 +37,9 @@ enum Command {
         /// Judge every date rule as if today were this date (YYYY-MM-DD). Default: today.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<time::Date>,
+        /// Print how long each stage of the build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check every file against the schema and the standards without building anything.
     Check {
@@ -108,6 +111,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             councils,
             today,
+            timings,
         } => {
             let opts = BuildOptions {
                 content: content.clone(),
@@ -121,6 +125,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             progress.finish_and_clear();
             match result {
                 Ok(report) => {
+                    if timings {
+                        for (stage, took) in &report.timings.0 {
+                            eprintln!("{:>9.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+                        }
+                    }
                     let colour = std::io::stderr().is_terminal();
                     if !report.warnings.is_empty() {
                         eprint!(
