@@ -69,11 +69,16 @@ pub fn listing(bytes: &[u8]) -> Vec<(String, String)> {
     };
     let listings = directory.published_for(&council.id);
     let sink = MemorySink::default();
+    let Ok(index) = crate::search::build_index(&listings, &crate::search::Synonyms::standard())
+    else {
+        return Vec::new();
+    };
     if crate::render::render_site(
         council,
         &listings,
         &THEME,
         Path::new("/nonexistent-content"),
+        &[(crate::search::INDEX_NAME, &index)],
         &sink,
     )
     .is_err()

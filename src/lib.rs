@@ -11,6 +11,7 @@ pub mod fuzzing;
 pub mod publish;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod standards;
 
 use diagnostic::Diagnostic;
@@ -78,6 +79,11 @@ pub enum BuildError {
         council: String,
         source: render::RenderError,
     },
+    #[error("the search index for {council} could not be made: {source}")]
+    Search {
+        council: String,
+        source: search::SearchError,
+    },
     #[error(transparent)]
     Publish(#[from] publish::PublishError),
 }
@@ -130,6 +136,15 @@ pub fn build(
     let (themes, theme_problems) =
         timings.time("load themes", || load_themes(&councils, &opts.themes))?;
     directory.diagnostics.extend(theme_problems);
+    let mut synonyms = BTreeMap::new();
+    for council in &councils {
+        match search::synonyms(&opts.content, council) {
+            Ok(s) => {
+                synonyms.insert(council.id.clone(), s);
+            }
+            Err(d) => directory.diagnostics.push(d),
+        }
+    }
     if directory.has_errors() {
         return Err(BuildError::InvalidContent(directory.diagnostics));
     }
@@ -145,7 +160,7 @@ pub fn build(
     let mut pages = 0;
     for (council, listings) in &work {
         let theme = &themes[&council.settings.theme];
-        match build_council(opts, council, listings, theme) {
+        match build_council(opts, council, listings, theme, &synonyms[&council.id]) {
             Ok((staging, count)) => {
                 pages += count;
                 staged.push(staging);
@@ -256,12 +271,25 @@ fn build_council(
     council: &standards::Council,
     listings: &[&standards::Listing],
     theme: &render::Theme,
+    synonyms: &search::Synonyms,
 ) -> Result<(publish::Staging, usize), BuildError> {
     let staging = publish::Staging::begin(&opts.output, &council.id)?;
-    let result = render::render_site(council, listings, theme, &opts.content, &staging)
-        .map_err(|source| BuildError::Render {
+    let result = search::build_index(listings, synonyms)
+        .map_err(|source| BuildError::Search {
             council: council.id.clone(),
             source,
+        })
+        .and_then(|index| {
+            let extra: [(&str, &[u8]); 2] = [
+                (search::ENGINE_NAME, search::ENGINE),
+                (search::INDEX_NAME, &index),
+            ];
+            render::render_site(council, listings, theme, &opts.content, &extra, &staging).map_err(
+                |source| BuildError::Render {
+                    council: council.id.clone(),
+                    source,
+                },
+            )
         })
         .and_then(|site| {
             let base = &council.settings.base_url;

@@ -53,6 +53,38 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Search a built site's index with the same code the browser runs.
+    Search {
+        /// The council whose site to search.
+        #[arg(long, value_name = "ID")]
+        council: String,
+        /// Where the sites were built.
+        #[arg(long, default_value = "output")]
+        output: PathBuf,
+        /// Print the results as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Only this kind of help, such as gardening.
+        #[arg(long, value_name = "TYPE")]
+        support: Option<String>,
+        /// Only support for this group, such as older_people.
+        #[arg(long = "for", value_name = "GROUP")]
+        who_for: Option<String>,
+        /// Only enterprises working on this day: mon ... sun.
+        #[arg(long)]
+        day: Option<String>,
+        /// Only enterprises taking new clients.
+        #[arg(long)]
+        open: bool,
+        /// Only enterprises accepting direct payments.
+        #[arg(long)]
+        direct_payment: bool,
+        /// How many results to show.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// What a resident would type, such as gardening TA4 2PQ.
+        query: Vec<String>,
+    },
     /// Start a new listing from a template with every field explained.
     New {
         /// The enterprise's name, such as "Quantock Kindly Hands".
@@ -100,6 +132,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             today,
             format,
         } => check(&content, today_or_now(today), format),
+        Command::Search {
+            council,
+            output,
+            json,
+            support,
+            who_for,
+            day,
+            open,
+            direct_payment,
+            limit,
+            query,
+        } => {
+            let query = carepages::search::Query {
+                text: query.join(" "),
+                support_type: support,
+                who_for,
+                day,
+                taking_new_clients: open,
+                direct_payment,
+                limit,
+            };
+            search(&output, &council, &query, json)
+        }
         Command::New {
             name,
             councils,
@@ -202,6 +257,47 @@ fn check(content: &std::path::Path, today: time::Date, format: Format) -> anyhow
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn search(
+    output: &std::path::Path,
+    council: &str,
+    query: &carepages::search::Query,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let results = match carepages::search::search_site(output, council, query) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} result{} for \"{}\"",
+        results.total,
+        plural(results.total),
+        query.text
+    );
+    if results.relaxed {
+        println!("(no listing has every word; these have some of them)");
+    }
+    if !results.ignored.is_empty() {
+        println!("(no listing mentions: {})", results.ignored.join(", "));
+    }
+    for (i, hit) in results.hits.iter().enumerate() {
+        println!(
+            "{:>3}. {}  [{}]  {}",
+            i + 1,
+            hit.name,
+            hit.towns.join(", "),
+            hit.url
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn new_listing(

@@ -21,6 +21,9 @@ pub struct CouncilSettings {
     pub standards_profile: Option<String>,
     #[serde(default)]
     pub languages: Vec<String>,
+    /// Extra groups of words that mean the same to this council's residents.
+    #[serde(default)]
+    pub synonyms: Vec<Vec<String>>,
 }
 
 /// A town the council covers, with its postcode districts.

@@ -107,14 +107,14 @@ impl Staging {
                 .unwrap_or_default()
         ));
         if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+            remove_tree(&old)?;
         }
         if self.target.exists() {
             std::fs::rename(&self.target, &old).map_err(io(&self.target))?;
         }
         std::fs::rename(&self.dir, &self.target).map_err(io(&self.dir))?;
         if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+            remove_tree(&old)?;
         }
         Ok(())
     }
@@ -141,6 +141,22 @@ impl Sink for Staging {
         }
         std::fs::write(full, bytes)
     }
+}
+
+/// Removes a replaced site. A site has one folder per page, so the files are removed in
+/// parallel first; removing them one by one was the slowest part of a rebuild.
+fn remove_tree(dir: &Path) -> Result<(), PublishError> {
+    use rayon::prelude::*;
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    std::fs::remove_dir_all(dir).map_err(io(dir))
 }
 
 /// sitemap.xml listing every page except the 404 page, with absolute URLs.

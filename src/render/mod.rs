@@ -105,12 +105,18 @@ pub fn render_site(
     listings: &[&Listing],
     theme: &Theme,
     content_root: &Path,
+    extra_assets: &[(&str, &[u8])],
     sink: &dyn Sink,
 ) -> Result<RenderedSite, RenderError> {
     let labels = Labels {
         strings: &theme.strings,
     };
     let mut assets = write_assets(theme, sink)?;
+    for (name, bytes) in extra_assets {
+        let hashed = format!("assets/{}", hashed_name(name, bytes));
+        write(sink, &hashed, bytes)?;
+        assets.insert((*name).to_string(), hashed);
+    }
     if let Some(css) = brand_css(council) {
         let name = format!("assets/{}", hashed_name("brand.css", css.as_bytes()));
         write(sink, &name, css.as_bytes())?;
@@ -169,6 +175,7 @@ pub fn render_site(
     base.insert("t", &theme.strings);
     base.insert("assets", &assets);
     base.insert("nav", &nav);
+    base.insert("search", &assets.contains_key("search-index.wasm"));
 
     let renderer = PageRenderer {
         theme,
@@ -180,6 +187,10 @@ pub fn render_site(
 
     pages.push(renderer.page("index.html", "home.html", &[])?);
     pages.push(renderer.page("404.html", "404.html", &[])?);
+    if assets.contains_key("search-index.wasm") {
+        pages.push(renderer.page("search/index.html", "search.html", &[])?);
+        renderer.xml("opensearch.xml", "opensearch.xml")?;
+    }
 
     let listing_pages: Result<Vec<String>, RenderError> = views
         .par_iter()
@@ -291,6 +302,22 @@ impl PageRenderer<'_> {
         let minified = minify(html.as_bytes());
         write(self.sink, path, &minified)?;
         Ok(path.to_string())
+    }
+
+    /// A non-HTML file from a template, such as the OpenSearch description.
+    fn xml(&self, path: &str, template: &str) -> Result<(), RenderError> {
+        let mut ctx = self.base.clone();
+        ctx.insert("root", "");
+        let text = self
+            .theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| RenderError::Template {
+                page: path.to_string(),
+                template: template.to_string(),
+                message: error_chain(&e),
+            })?;
+        write(self.sink, path, text.as_bytes())
     }
 
     /// A browse page of cards, split into pages of `PER_PAGE`.

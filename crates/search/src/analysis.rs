@@ -1,0 +1,173 @@
+//! How text becomes terms: one English analyzer used for indexing and for every query word,
+//! so a word typed in the browser meets the same term the build wrote.
+//!
+//! Tokenizers are not stored in a tantivy index, so both sides call [`register`] after
+//! creating or opening an index. Changing anything here changes the terms: rebuild every
+//! index with the engine built from the same source.
+
+use std::borrow::Cow;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+use tantivy::Index;
+
+/// The name text fields use in the schema.
+pub(crate) const ENGLISH: &str = "carepages_en";
+
+/// Words that carry no meaning in a search for support: function words, plus what residents
+/// type around their real words ("I need someone near Taunton"). Dropping them at build time
+/// also keeps them out of the postings, which saves bytes on the wire.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "am", "an", "and", "any", "are", "around", "as", "at", "be", "but", "by", "can",
+    "could", "do", "does", "etc", "for", "from", "i", "if", "in", "into", "is", "it", "its",
+    "looking", "me", "my", "near", "nearby", "need", "needs", "no", "not", "of", "on", "or", "our",
+    "please", "s", "so", "some", "somebody", "someone", "such", "that", "the", "their", "then",
+    "there", "these", "they", "this", "to", "us", "want", "wants", "was", "we", "were", "what",
+    "where", "which", "who", "will", "with", "would", "you", "your",
+];
+
+/// Longest word kept; longer "words" are pasted URLs or junk and would only bloat the index.
+const LONGEST_WORD: usize = 40;
+
+/// The analyzer of every text field: split on non-alphanumerics, lowercase, fold accents
+/// (residents type "Sian" for "Siân"), drop stop words, then stem ("gardening" -> "garden").
+pub(crate) fn english() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            STOP_WORDS.iter().map(|word| (*word).to_owned()),
+        ))
+        .filter(EnglishStemmer)
+        .build()
+}
+
+/// Makes the index know the analyzer its schema names.
+pub(crate) fn register(index: &Index) {
+    index.tokenizers().register(ENGLISH, english());
+}
+
+/// Splits a query into words the way the analyzer does before stop words and stemming:
+/// lowercased and accent-folded, so prefix and typo matching see what was typed.
+pub(crate) fn words(text: &str) -> Vec<String> {
+    let mut splitter = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = splitter.token_stream(text);
+    let mut words = Vec::new();
+    while let Some(token) = stream.next() {
+        words.push(token.text.clone());
+    }
+    words
+}
+
+/// The indexed term for one word, or `None` for a stop word.
+pub(crate) fn term_of(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(word);
+    stream.next().map(|token| token.text.clone())
+}
+
+/// Snowball English stemming. tantivy's own `Stemmer` pulls in every language it supports;
+/// this filter links only English, which keeps the browser engine smaller.
+#[derive(Clone, Copy)]
+struct EnglishStemmer;
+
+impl TokenFilter for EnglishStemmer {
+    type Tokenizer<T: Tokenizer> = Stemming<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> Stemming<T> {
+        Stemming {
+            inner,
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Stemming<T> {
+    inner: T,
+    stemmer: frostem::Stemmer,
+}
+
+impl<T: Tokenizer> Tokenizer for Stemming<T> {
+    type TokenStream<'a> = StemmingStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemmingStream {
+            inner: self.inner.token_stream(text),
+            stemmer: self.stemmer,
+        }
+    }
+}
+
+struct StemmingStream<S> {
+    inner: S,
+    stemmer: frostem::Stemmer,
+}
+
+impl<S: TokenStream> TokenStream for StemmingStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.inner.advance() {
+            return false;
+        }
+        let token = self.inner.token_mut();
+        // A borrowed stem is a slice of the word itself: only a shorter one is a change.
+        let stem = match self.stemmer.stem(&token.text) {
+            Cow::Owned(stem) => Some(stem),
+            Cow::Borrowed(stem) if stem.len() < token.text.len() => Some(stem.to_owned()),
+            Cow::Borrowed(_) => None,
+        };
+        if let Some(stem) = stem {
+            token.text = stem;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.inner.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.inner.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        let mut analyzer = english();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push(token.text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn stems_lowercases_folds_and_drops_stop_words() {
+        assert_eq!(
+            terms("Gardening for Siân's Carers"),
+            ["garden", "sian", "carer"]
+        );
+    }
+
+    #[test]
+    fn query_words_keep_what_was_typed() {
+        assert_eq!(words("Gard, TA4 2PQ"), ["gard", "ta4", "2pq"]);
+    }
+
+    #[test]
+    fn stop_words_have_no_term() {
+        let mut analyzer = english();
+        assert_eq!(term_of(&mut analyzer, "someone"), None);
+        assert_eq!(term_of(&mut analyzer, "cleaning").as_deref(), Some("clean"));
+    }
+}

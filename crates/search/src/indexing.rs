@@ -1,0 +1,182 @@
+//! Writes a council's listings into one packed index file. Native only in practice (the
+//! writer uses a thread), though it compiles everywhere.
+//!
+//! Listings are added in name order into a single segment, so a document's id *is* its rank
+//! by name: the searcher breaks score ties by id, and an empty query lists by name for free,
+//! with no sort field stored.
+
+use std::path::Path;
+
+use tantivy::store::Compressor;
+use tantivy::{Directory, Index, IndexSettings, IndexWriter, TantivyError};
+
+use crate::pack::{self, SEGMENT_ID, SYNONYMS_FILE};
+use crate::schema::Fields;
+use crate::{analysis, SearchDoc, SearchError, Synonyms};
+
+/// The writer's memory budget. tantivy flushes a new segment when it is full; 200 MB holds
+/// tens of thousands of listings, and pages are only allocated as they fill.
+const WRITER_MEMORY: usize = 200_000_000;
+
+/// Builds the packed index of `docs`, ready to write to the site as one file.
+///
+/// The output depends only on the listings (as a set: they are sorted by name, then slug)
+/// and the synonyms, so rebuilding an unchanged site gives byte-identical files and
+/// unchanged content hashes.
+pub fn build_index(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, SearchError> {
+    let docs = in_name_order(docs)?;
+    let schema = Fields::schema();
+    let fields = Fields::of(&schema)?;
+    // Stored fields stay uncompressed: hosts compress the whole file on the wire, and lz4
+    // blocks would hide their redundancy from brotli. Measured on 1,000 listings: 96 KB
+    // brotli with lz4, 70 KB without (178 KB and 348 KB raw).
+    let settings = IndexSettings {
+        docstore_compression: Compressor::None,
+        ..IndexSettings::default()
+    };
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .create_in_ram()?;
+    analysis::register(&index);
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    for doc in docs {
+        writer.add_document(fields.document(doc))?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let mut files = index_files(&index)?;
+    let synonyms = serde_json::to_vec(synonyms).map_err(TantivyError::from)?;
+    files.push((SYNONYMS_FILE.to_owned(), synonyms));
+    pack::pack(&mut files)
+}
+
+/// Listings sorted by name (ignoring case), then name, then slug; refuses duplicate slugs,
+/// which would make two results indistinguishable.
+fn in_name_order(docs: &[SearchDoc]) -> Result<Vec<&SearchDoc>, SearchError> {
+    let mut slugs: Vec<&str> = docs.iter().map(|doc| doc.slug.as_str()).collect();
+    slugs.sort_unstable();
+    if let Some(pair) = slugs.windows(2).find(|pair| pair[0] == pair[1]) {
+        return Err(SearchError::DuplicateSlug(pair[0].to_owned()));
+    }
+    let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
+    sorted.sort_by_cached_key(|doc| (doc.name.to_lowercase(), doc.name.clone(), doc.slug.clone()));
+    Ok(sorted)
+}
+
+/// `meta.json` (compacted) and the segment's files, with the segment's random id made
+/// [`SEGMENT_ID`].
+fn index_files(index: &Index) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    let meta = index.load_metas()?;
+    let segment_id = match meta.segments.as_slice() {
+        [] => None,
+        [segment] => Some(segment.id().uuid_string()),
+        _ => return Err(SearchError::TooLarge),
+    };
+    let directory = index.directory();
+    let read = |path: &Path| directory.atomic_read(path).map_err(TantivyError::from);
+    let mut files = vec![(
+        "meta.json".to_owned(),
+        canonical_meta(&read(Path::new("meta.json"))?)?,
+    )];
+    for path in meta.list_segment_files() {
+        if !directory.exists(&path).map_err(TantivyError::from)? {
+            continue;
+        }
+        let mut name = path.to_string_lossy().into_owned();
+        if let Some(id) = &segment_id {
+            name = name.replace(id.as_str(), SEGMENT_ID);
+        }
+        files.push((name, read(&path)?));
+    }
+    Ok(files)
+}
+
+/// tantivy's `meta.json` without whitespace and with [`SEGMENT_ID`] as the segment's id
+/// (the file stores it hyphenated).
+fn canonical_meta(json: &[u8]) -> Result<Vec<u8>, SearchError> {
+    let mut meta: serde_json::Value = serde_json::from_slice(json).map_err(TantivyError::from)?;
+    let hyphenated = format!(
+        "{}-{}-{}-{}-{}",
+        &SEGMENT_ID[..8],
+        &SEGMENT_ID[8..12],
+        &SEGMENT_ID[12..16],
+        &SEGMENT_ID[16..20],
+        &SEGMENT_ID[20..]
+    );
+    if let Some(segments) = meta.get_mut("segments").and_then(|s| s.as_array_mut()) {
+        for segment in segments {
+            segment["segment_id"] = serde_json::Value::String(hyphenated.clone());
+        }
+    }
+    Ok(serde_json::to_vec(&meta).map_err(TantivyError::from)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::listings;
+    use crate::pack::unpack;
+
+    #[test]
+    fn same_listings_give_identical_bytes_in_any_order() {
+        let docs = listings();
+        let first = build_index(&docs, &Synonyms::standard()).expect("build");
+        let again = build_index(&docs, &Synonyms::standard()).expect("build");
+        assert_eq!(first, again);
+        let mut reversed = docs.clone();
+        reversed.reverse();
+        let shuffled = build_index(&reversed, &Synonyms::standard()).expect("build");
+        assert_eq!(first, shuffled);
+    }
+
+    #[test]
+    fn a_changed_listing_changes_the_bytes() {
+        let mut docs = listings();
+        let first = build_index(&docs, &Synonyms::standard()).expect("build");
+        docs[0].body.push_str(" ferrets");
+        assert_ne!(
+            first,
+            build_index(&docs, &Synonyms::standard()).expect("build")
+        );
+    }
+
+    #[test]
+    fn ships_one_segment_with_a_fixed_id_and_no_junk() {
+        let bytes = build_index(&listings(), &Synonyms::standard()).expect("build");
+        let files = unpack(&bytes).expect("unpack");
+        let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+        assert!(names.contains(&"meta.json"));
+        assert!(names.contains(&SYNONYMS_FILE));
+        for name in &names {
+            assert!(!name.contains("lock") && !name.starts_with('.'), "{name}");
+            if !matches!(*name, "meta.json" | SYNONYMS_FILE) {
+                assert!(name.starts_with(SEGMENT_ID), "{name}");
+            }
+        }
+        let meta = files
+            .iter()
+            .find(|(name, _)| *name == "meta.json")
+            .expect("meta");
+        let meta = String::from_utf8_lossy(meta.1);
+        assert!(
+            meta.contains("00000000-0000-0000-0000-000000000001"),
+            "{meta}"
+        );
+        assert!(!meta.contains('\n'));
+    }
+
+    #[test]
+    fn duplicate_slugs_are_refused() {
+        let mut docs = listings();
+        docs[1].slug = docs[0].slug.clone();
+        let err = build_index(&docs, &Synonyms::standard()).expect_err("duplicate");
+        assert!(matches!(err, SearchError::DuplicateSlug(slug) if slug == docs[0].slug));
+    }
+
+    #[test]
+    fn an_empty_directory_still_builds() {
+        let bytes = build_index(&[], &Synonyms::standard()).expect("build");
+        assert!(!unpack(&bytes).expect("unpack").is_empty());
+    }
+}

@@ -1,0 +1,522 @@
+//! Opens a packed index and answers queries: the code the CLI and the browser engine share.
+//!
+//! Matching is strict first, forgiving second. A listing must match every concept the
+//! resident typed (each in any field, with synonyms, typos and prefixes as `query` allows),
+//! because on a small screen "gardening Taunton" should show gardeners in Taunton, not every
+//! gardener and everything in Taunton. Two things keep that from being harsh: a word that
+//! no term in the directory can match is left out and reported in `ignored`, and when the
+//! remaining words never occur together the search falls back to listings matching any of
+//! them, most matches first, with `relaxed` set so the page can say so.
+//!
+//! Opening uses a `RamDirectory` and a manually reloaded reader with no warmers: the browser
+//! has no threads, clock or files.
+
+use std::path::Path;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::directory::RamDirectory;
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query as TantivyQuery};
+use tantivy::schema::Value;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{
+    Directory, DocAddress, DocId, Index, ReloadPolicy, Score, SegmentOrdinal, SegmentReader,
+    TantivyDocument, TantivyError,
+};
+
+use crate::pack::{self, SYNONYMS_FILE};
+use crate::query::{all, any, parse, QueryBuilder};
+use crate::schema::{key, Fields};
+use crate::synonyms::SynonymTable;
+use crate::{analysis, Hit, Query, Results, SearchError, Synonyms};
+
+/// A council's index, open and ready to answer queries.
+pub struct Searcher {
+    searcher: tantivy::Searcher,
+    fields: Fields,
+    analyzer: TextAnalyzer,
+    synonyms: SynonymTable,
+}
+
+impl Searcher {
+    /// Opens the bytes [`crate::build_index`] wrote. The bytes are copied; the caller may
+    /// free them afterwards.
+    pub fn open(bytes: &[u8]) -> Result<Searcher, SearchError> {
+        let directory = RamDirectory::create();
+        let mut synonyms = None;
+        for (name, data) in pack::unpack(bytes)? {
+            if name == SYNONYMS_FILE {
+                let groups: Synonyms = serde_json::from_slice(data).map_err(|err| {
+                    SearchError::Corrupt(format!("its synonyms are unreadable: {err}"))
+                })?;
+                synonyms = Some(groups);
+            } else {
+                directory
+                    .atomic_write(Path::new(name), data)
+                    .map_err(TantivyError::from)?;
+            }
+        }
+        let synonyms =
+            synonyms.ok_or_else(|| SearchError::Corrupt("it has no synonym list".to_owned()))?;
+        let index = Index::open(directory)?;
+        analysis::register(&index);
+        let fields = Fields::of(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let mut analyzer = analysis::english();
+        let synonyms = synonyms.compile(&mut analyzer);
+        Ok(Searcher {
+            searcher: reader.searcher(),
+            fields,
+            analyzer,
+            synonyms,
+        })
+    }
+
+    /// How many listings the index holds.
+    pub fn len(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// True for a directory with no published listings.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Runs one query: best first, ties by name then slug; an empty text lists by name.
+    pub fn search(&self, query: &Query) -> Result<Results, SearchError> {
+        let mut analyzer = self.analyzer.clone();
+        let concepts = parse(&query.text, &mut analyzer, &self.synonyms);
+        let filters = self.filters(query);
+        if concepts.is_empty() {
+            let everything = Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0));
+            return self.run(everything, &filters, query.limit, false, Vec::new());
+        }
+        let builder = QueryBuilder {
+            fields: &self.fields,
+            synonyms: &self.synonyms,
+            searcher: &self.searcher,
+        };
+        let mut kept = Vec::new();
+        let mut ignored = Vec::new();
+        for concept in &concepts {
+            match builder.concept(concept)? {
+                Some(matcher) => kept.push(matcher),
+                None => ignored.push(concept.typed()),
+            }
+        }
+        let several = kept.len() > 1;
+        let Some(every) = all(kept.iter().map(|matcher| matcher.box_clone()).collect()) else {
+            return Ok(Results {
+                total: 0,
+                hits: Vec::new(),
+                relaxed: false,
+                ignored,
+            });
+        };
+        let strict = self.run(every, &filters, query.limit, false, ignored.clone())?;
+        match any(kept) {
+            Some(some) if strict.total == 0 && several => {
+                self.run(some, &filters, query.limit, true, ignored)
+            }
+            _ => Ok(strict),
+        }
+    }
+
+    /// Keyword filters from the form; each must hold and none changes the score.
+    fn filters(&self, query: &Query) -> Vec<Box<dyn TantivyQuery>> {
+        let fields = &self.fields;
+        let mut filters = Vec::new();
+        let chosen = [
+            (fields.support, &query.support_type),
+            (fields.who_for, &query.who_for),
+            (fields.days, &query.day),
+        ];
+        for (field, value) in chosen {
+            if let Some(value) = value.as_deref().map(key).filter(|value| !value.is_empty()) {
+                filters.push(QueryBuilder::filter(field, &value));
+            }
+        }
+        if query.taking_new_clients {
+            filters.extend(any(vec![
+                QueryBuilder::filter(fields.open, "yes"),
+                QueryBuilder::filter(fields.open, "limited"),
+            ]));
+        }
+        if query.direct_payment {
+            filters.push(QueryBuilder::filter(fields.payment, "direct_payment"));
+        }
+        filters
+    }
+
+    fn run(
+        &self,
+        matcher: Box<dyn TantivyQuery>,
+        filters: &[Box<dyn TantivyQuery>],
+        limit: usize,
+        relaxed: bool,
+        ignored: Vec<String>,
+    ) -> Result<Results, SearchError> {
+        let mut clauses = vec![(Occur::Must, matcher)];
+        clauses.extend(
+            filters
+                .iter()
+                .map(|filter| (Occur::Must, filter.box_clone())),
+        );
+        let mut found = self
+            .searcher
+            .search(&BooleanQuery::new(clauses), &AllHits)?;
+        // Documents are stored in name order, so the address breaks ties by name, then slug.
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let total = found.len();
+        let hits = found
+            .into_iter()
+            .take(limit)
+            .map(|(score, address)| self.hit(address, score))
+            .collect::<Result<_, _>>()?;
+        Ok(Results {
+            total,
+            hits,
+            relaxed,
+            ignored,
+        })
+    }
+
+    fn hit(&self, address: DocAddress, score: Score) -> Result<Hit, SearchError> {
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Ok(Hit {
+            slug: text(self.fields.slug),
+            url: text(self.fields.url),
+            name: text(self.fields.name),
+            summary: text(self.fields.summary),
+            towns: doc
+                .get_all(self.fields.towns)
+                .filter_map(|value| value.as_str().map(str::to_owned))
+                .collect(),
+            taking_new_clients: text(self.fields.open),
+            score,
+        })
+    }
+}
+
+/// Collects every match with its score. A council has at most a few thousand listings, so
+/// sorting them all is cheaper than a top-k heap and lets us count and order exactly.
+struct AllHits;
+
+struct SegmentHits {
+    segment: SegmentOrdinal,
+    hits: Vec<(Score, DocAddress)>,
+}
+
+impl Collector for AllHits {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = SegmentHits;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _: &SegmentReader,
+    ) -> tantivy::Result<SegmentHits> {
+        Ok(SegmentHits {
+            segment,
+            hits: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentHits {
+    type Fruit = Vec<(Score, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.hits.push((score, DocAddress::new(self.segment, doc)));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::listings;
+    use crate::{build_index, SearchDoc};
+
+    fn searcher() -> Searcher {
+        let bytes = build_index(&listings(), &Synonyms::standard()).expect("build");
+        Searcher::open(&bytes).expect("open")
+    }
+
+    fn ask(searcher: &Searcher, query: Query) -> Vec<String> {
+        let results = searcher.search(&query).expect("search");
+        assert!(results.total >= results.hits.len());
+        results.hits.into_iter().map(|hit| hit.slug).collect()
+    }
+
+    fn text(searcher: &Searcher, text: &str) -> Vec<String> {
+        ask(
+            searcher,
+            Query {
+                text: text.to_owned(),
+                ..Query::default()
+            },
+        )
+    }
+
+    #[test]
+    fn a_typo_still_finds_the_listing_and_nothing_unrelated() {
+        let searcher = searcher();
+        assert_eq!(text(&searcher, "gardning"), ["green-fingers"]);
+        let mut misspelt = text(&searcher, "befreinding");
+        misspelt.sort();
+        assert_eq!(misspelt, ["quantock-kindly-hands", "shepton-friends"]);
+    }
+
+    #[test]
+    fn a_real_word_is_not_widened_by_typos() {
+        // "wells" is a town; "walls" or "well" one edit away must not join in.
+        assert_eq!(text(&searcher(), "wells "), ["mendip-sitters"]);
+    }
+
+    #[test]
+    fn the_last_word_matches_as_a_prefix_while_typing() {
+        let searcher = searcher();
+        assert_eq!(text(&searcher, "gard"), ["green-fingers"]);
+        let done = searcher
+            .search(&Query {
+                text: "gard ".into(),
+                ..Query::default()
+            })
+            .expect("search");
+        assert_eq!(done.total, 0);
+        assert_eq!(done.ignored, ["gard"]);
+    }
+
+    #[test]
+    fn a_full_postcode_matches_its_district() {
+        let searcher = searcher();
+        assert_eq!(text(&searcher, "TA4 2PQ"), ["quantock-kindly-hands"]);
+        assert_eq!(text(&searcher, "ta42pq"), ["quantock-kindly-hands"]);
+        assert_eq!(
+            text(&searcher, "BA4"),
+            ["mendip-sitters", "shepton-friends"]
+        );
+    }
+
+    #[test]
+    fn multi_word_towns_match_the_towns_field() {
+        let searcher = searcher();
+        // Shepton Friends also has "Shepton" in its name, which counts most.
+        assert_eq!(
+            text(&searcher, "Shepton Mallet"),
+            ["shepton-friends", "mendip-sitters"]
+        );
+        assert_eq!(text(&searcher, "Nether Stowey"), ["quantock-kindly-hands"]);
+    }
+
+    #[test]
+    fn synonyms_find_what_residents_mean() {
+        let searcher = searcher();
+        assert_eq!(text(&searcher, "cleaner"), ["quantock-kindly-hands"]);
+        assert_eq!(text(&searcher, "respite"), ["mendip-sitters"]);
+        assert_eq!(text(&searcher, "carer's break"), ["mendip-sitters"]);
+    }
+
+    #[test]
+    fn labels_of_keys_match_the_keys() {
+        let searcher = searcher();
+        assert_eq!(text(&searcher, "home help"), ["quantock-kindly-hands"]);
+        assert_eq!(text(&searcher, "learning disability"), ["brightday-club"]);
+        assert_eq!(
+            text(&searcher, "saturday"),
+            ["green-fingers", "tone-personal-care"]
+        );
+    }
+
+    #[test]
+    fn every_word_must_match_when_some_listing_has_them_all() {
+        let searcher = searcher();
+        assert_eq!(text(&searcher, "dementia wells"), ["mendip-sitters"]);
+        let results = searcher
+            .search(&Query {
+                text: "dementia Frome".into(),
+                ..Query::default()
+            })
+            .expect("search");
+        assert!(results.relaxed);
+        assert_eq!(results.total, 3, "{results:?}");
+    }
+
+    #[test]
+    fn unknown_words_are_ignored_and_reported() {
+        let results = searcher()
+            .search(&Query {
+                text: "gardening xylophone please".into(),
+                ..Query::default()
+            })
+            .expect("search");
+        assert_eq!(results.ignored, ["xylophone"]);
+        assert!(!results.relaxed);
+        assert_eq!(results.hits[0].slug, "green-fingers");
+        assert_eq!(results.total, 1);
+    }
+
+    #[test]
+    fn the_name_outranks_the_body() {
+        // Brightday mentions wellbeing in its body; Wheels to Wellbeing is named for it.
+        assert_eq!(
+            text(&searcher(), "wellbeing"),
+            ["wheels-to-wellbeing", "brightday-club"]
+        );
+    }
+
+    #[test]
+    fn empty_text_lists_everything_by_name() {
+        let names: Vec<String> = searcher()
+            .search(&Query::default())
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|hit| hit.name)
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names.len(), listings().len());
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn filters_narrow_the_list() {
+        let searcher = searcher();
+        let only = |query: Query| ask(&searcher, query);
+        let support = Some("gardening".to_owned());
+        assert_eq!(
+            only(Query {
+                support_type: support,
+                ..Query::default()
+            }),
+            ["green-fingers"]
+        );
+        let who = Some("Learning_Disability".to_owned());
+        assert_eq!(
+            only(Query {
+                who_for: who,
+                ..Query::default()
+            }),
+            ["brightday-club"]
+        );
+        let day = Some("sat".to_owned());
+        assert_eq!(
+            only(Query {
+                day,
+                ..Query::default()
+            }),
+            ["green-fingers", "tone-personal-care"]
+        );
+        let open = only(Query {
+            taking_new_clients: true,
+            ..Query::default()
+        });
+        assert_eq!(open.len(), 6);
+        assert!(!open.contains(&"mendip-sitters".to_owned()));
+        let paid = only(Query {
+            direct_payment: true,
+            ..Query::default()
+        });
+        assert_eq!(
+            paid,
+            [
+                "brightday-club",
+                "mendip-sitters",
+                "quantock-kindly-hands",
+                "tone-personal-care"
+            ]
+        );
+        let both = Query {
+            text: "dementia".into(),
+            taking_new_clients: true,
+            direct_payment: true,
+            ..Query::default()
+        };
+        assert_eq!(only(both), ["quantock-kindly-hands"]);
+    }
+
+    #[test]
+    fn ties_are_broken_by_name_then_slug() {
+        let twin = |slug: &str, name: &str| SearchDoc {
+            slug: slug.into(),
+            name: name.into(),
+            body: "ironing".into(),
+            ..SearchDoc::default()
+        };
+        let docs = [twin("b", "Zeta"), twin("c", "Alpha"), twin("a", "Alpha")];
+        let bytes = build_index(&docs, &Synonyms::default()).expect("build");
+        let searcher = Searcher::open(&bytes).expect("open");
+        let results = searcher
+            .search(&Query {
+                text: "ironing".into(),
+                ..Query::default()
+            })
+            .expect("search");
+        let slugs: Vec<&str> = results.hits.iter().map(|hit| hit.slug.as_str()).collect();
+        assert_eq!(slugs, ["a", "c", "b"]);
+        assert!(results
+            .hits
+            .iter()
+            .all(|hit| hit.score == results.hits[0].score));
+    }
+
+    #[test]
+    fn hits_carry_what_the_result_list_shows() {
+        let results = searcher()
+            .search(&Query {
+                text: "Williton".into(),
+                ..Query::default()
+            })
+            .expect("search");
+        let hit = &results.hits[0];
+        assert_eq!(hit.url, "enterprises/quantock-kindly-hands/");
+        assert_eq!(hit.name, "Quantock Kindly Hands");
+        assert_eq!(hit.towns, ["Williton", "Nether Stowey"]);
+        assert_eq!(hit.taking_new_clients, "yes");
+        assert!(hit.summary.starts_with("Friendly help"));
+        assert!(hit.score > 0.0);
+    }
+
+    #[test]
+    fn the_limit_caps_hits_not_the_total() {
+        let results = searcher()
+            .search(&Query {
+                limit: 2,
+                ..Query::default()
+            })
+            .expect("search");
+        assert_eq!(results.hits.len(), 2);
+        assert_eq!(results.total, listings().len());
+    }
+
+    #[test]
+    fn damaged_bytes_are_an_error() {
+        let mut bytes = build_index(&listings(), &Synonyms::standard()).expect("build");
+        assert!(Searcher::open(&bytes[..bytes.len() / 2]).is_err());
+        assert!(Searcher::open(b"not an index").is_err());
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xff;
+        assert!(Searcher::open(&bytes).is_err());
+    }
+}

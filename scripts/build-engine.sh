@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Rebuilds the browser search engine, crates/search-wasm/dist/carepages-search.wasm, from
+# source. The built file is committed, so a fresh clone builds sites without the wasm target;
+# CI runs `--check` to prove the committed file still comes from this source.
+#
+#   scripts/build-engine.sh           rebuild and write the committed engine
+#   scripts/build-engine.sh --check   rebuild to a temporary file; exit 1 if it differs
+#
+# The output is reproducible: the same source, Cargo.lock, rustc and binaryen give the same
+# bytes on any machine and from any checkout folder (paths are remapped). A different rustc
+# or binaryen version may give different bytes; the check says which versions it used.
+#
+# Needs: rustup (adds the wasm32-unknown-unknown target if missing), npm (installs binaryen
+# into a cache folder if missing). Set ENGINE_TARGET_DIR or BINARYEN_DIR to move the caches.
+set -euo pipefail
+
+BINARYEN_VERSION=132.0.0
+# What rustc's output uses beyond WebAssembly 1.0. The engine lowers all of them away, so it
+# runs in every browser with WebAssembly (Chrome 57, Firefox 52, Safari 11: the iPhones stuck
+# on iOS 12 too). Measured: lowering costs under 0.2% of the brotli size.
+RUSTC_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-mutable-globals
+  --enable-nontrapping-float-to-int)
+LOWERINGS=(--llvm-memory-copy-fill-lowering --signext-lowering
+  --llvm-nontrapping-fptoint-lowering)
+
+mode=write
+case "${1:-}" in
+  "") ;;
+  --check) mode=check ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+crate="$root/crates/search-wasm"
+dist="$crate/dist/carepages-search.wasm"
+target_dir="${ENGINE_TARGET_DIR:-$root/target/engine}"
+binaryen_dir="${BINARYEN_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/carepages/binaryen-$BINARYEN_VERSION}"
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+wasm_opt="$binaryen_dir/node_modules/.bin/wasm-opt"
+if [ ! -x "$wasm_opt" ]; then
+  mkdir -p "$binaryen_dir"
+  npm install --prefix "$binaryen_dir" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION" >&2
+fi
+
+# Release settings for the engine only, whatever the workspace's [profile.release] says:
+# smallest code, whole-program optimisation, no unwinding tables, no debug info.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
+export CARGO_PROFILE_RELEASE_LTO=fat
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
+export CARGO_PROFILE_RELEASE_PANIC=abort
+export CARGO_PROFILE_RELEASE_DEBUG=false
+export CARGO_PROFILE_RELEASE_STRIP=symbols
+export CARGO_PROFILE_RELEASE_INCREMENTAL=false
+# getrandom has no source of randomness here; only index writing would ask for one.
+# Source paths end up in panic locations: make them the same for every checkout.
+export RUSTFLAGS="--cfg getrandom_backend=\"unsupported\" \
+--remap-path-prefix=$root=/carepages \
+--remap-path-prefix=$cargo_home/registry/src=/cargo"
+unset CARGO_ENCODED_RUSTFLAGS RUSTC_WRAPPER CARGO_BUILD_RUSTFLAGS || true
+
+cargo build --locked --release --target wasm32-unknown-unknown -p carepages-search-wasm \
+  --manifest-path "$crate/Cargo.toml" --target-dir "$target_dir" >&2
+built="$target_dir/wasm32-unknown-unknown/release/carepages_search_wasm.wasm"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/carepages-engine.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+out="$work/carepages-search.wasm"
+# Lower first, then optimise with only WebAssembly 1.0 enabled, so -Oz cannot bring the newer
+# instructions back and wasm-opt's validator proves none is left.
+"$wasm_opt" "$built" "${RUSTC_FEATURES[@]}" "${LOWERINGS[@]}" -o "$work/lowered.wasm"
+"$wasm_opt" "$work/lowered.wasm" --mvp-features -Oz --strip-debug --strip-producers \
+  --strip-target-features -o "$out"
+
+versions="$(rustc --version), binaryen $BINARYEN_VERSION"
+if [ "$mode" = check ]; then
+  if cmp -s "$out" "$dist"; then
+    echo "engine is up to date: $dist ($(wc -c <"$dist") bytes; $versions)"
+    exit 0
+  fi
+  echo "error: $dist does not match its source (rebuilt with $versions)." >&2
+  echo "Run scripts/build-engine.sh and commit the new engine." >&2
+  exit 1
+fi
+mkdir -p "$(dirname "$dist")"
+cp "$out" "$dist"
+echo "wrote $dist ($(wc -c <"$dist") bytes; sha256 $(sha256sum "$dist" | cut -d' ' -f1); $versions)"

@@ -1,0 +1,126 @@
+//! search: a council's search index, built from its published listings only, with the
+//! synonyms kept in the content folder. The index and the query code come from the
+//! `carepages-search` crate, the same code the browser engine runs, so `carepages search`
+//! at the command line finds what a resident finds on the site.
+
+use crate::diagnostic::Diagnostic;
+use crate::standards::{Council, Listing};
+pub use carepages_search::{Query, Results, SearchDoc, SearchError, Searcher, Synonyms};
+use std::path::{Path, PathBuf};
+
+/// The search engine the browser runs, built by `scripts/build-engine.sh` and committed, so a
+/// fresh clone builds sites without the wasm toolchain.
+pub const ENGINE: &[u8] = include_bytes!("../../crates/search-wasm/dist/carepages-search.wasm");
+
+/// The file name (before hashing) of the index in a site's `assets/`. It is a valid empty
+/// WebAssembly module carrying the index, so hosts that compress `.wasm` compress it too.
+pub const INDEX_NAME: &str = "search-index.wasm";
+pub const ENGINE_NAME: &str = "search-engine.wasm";
+
+/// The synonym groups for one council: `content/search/synonyms.yaml` (or the built-in
+/// list when the content folder has none) plus the council's own `synonyms:`.
+pub fn synonyms(content_root: &Path, council: &Council) -> Result<Synonyms, Diagnostic> {
+    let file = Path::new("search").join("synonyms.yaml");
+    let path = content_root.join(&file);
+    let mut groups = if path.is_file() {
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(
+                &file,
+                "unreadable",
+                format!("This file could not be read: {e}."),
+            )
+            .help("Check that it is saved as UTF-8 text.")
+        })?;
+        serde_yaml::from_str::<Vec<Vec<String>>>(&text).map_err(|e| {
+            let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            Diagnostic::error(
+                &file,
+                "synonyms",
+                format!("The synonym list could not be read: {e}."),
+            )
+            .at(line, col)
+            .help(
+                "Write one group per line, such as - [\"cleaner\", \"home help\", \"housework\"].",
+            )
+        })?
+    } else {
+        Synonyms::standard().groups().to_vec()
+    };
+    groups.extend(council.settings.synonyms.iter().cloned());
+    Ok(Synonyms::new(groups))
+}
+
+/// What the index knows about one listing.
+pub fn document(listing: &Listing) -> SearchDoc {
+    let f = &listing.front;
+    SearchDoc {
+        slug: listing.slug.clone(),
+        url: crate::render::listing_url(&listing.slug),
+        name: f.name.clone(),
+        summary: f.summary.clone(),
+        body: crate::render::to_plain_text(&listing.body),
+        support_types: f.support_types.clone(),
+        who_for: f.who_for.clone(),
+        towns: f.service_area.towns.clone(),
+        postcode_districts: f.service_area.postcode_districts.clone(),
+        payment_accepted: f.payment_accepted.clone(),
+        taking_new_clients: f
+            .availability
+            .taking_new_clients
+            .clone()
+            .unwrap_or_default(),
+        days: f.availability.days.clone(),
+    }
+}
+
+/// Builds the packed index of `listings`, which must be the council's published ones.
+pub fn build_index(listings: &[&Listing], synonyms: &Synonyms) -> Result<Vec<u8>, SearchError> {
+    let docs: Vec<SearchDoc> = listings.iter().map(|l| document(l)).collect();
+    carepages_search::build_index(&docs, synonyms)
+}
+
+/// A problem answering a search from the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    #[error("there is no built site for \"{council}\" in {output}: run `carepages build` first")]
+    NoSite { council: String, output: String },
+    #[error("{path} could not be read: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the search index {path} could not be used: {source}")]
+    Index { path: String, source: SearchError },
+}
+
+/// The index file of a built site: `output/<council>/assets/search-index.<hash>.wasm`.
+pub fn index_file(output: &Path, council: &str) -> Result<PathBuf, LookupError> {
+    let assets = output.join(council).join("assets");
+    let (stem, ext) = INDEX_NAME.rsplit_once('.').unwrap_or((INDEX_NAME, ""));
+    let found = std::fs::read_dir(&assets).ok().and_then(|rd| {
+        rd.filter_map(Result::ok).map(|e| e.path()).find(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with(&format!("{stem}.")) && n.ends_with(&format!(".{ext}"))
+            })
+        })
+    });
+    found.ok_or_else(|| LookupError::NoSite {
+        council: council.to_string(),
+        output: output.display().to_string(),
+    })
+}
+
+/// Runs one query on a built site's index, exactly as the browser would.
+pub fn search_site(output: &Path, council: &str, query: &Query) -> Result<Results, LookupError> {
+    let path = index_file(output, council)?;
+    let bytes = std::fs::read(&path).map_err(|source| LookupError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let index = |source| LookupError::Index {
+        path: path.display().to_string(),
+        source,
+    };
+    let searcher = Searcher::open(&bytes).map_err(index)?;
+    searcher.search(query).map_err(index)
+}

@@ -1,0 +1,281 @@
+/* carepages search page: progressive enhancement over a plain GET form.
+ *
+ * Without this script the form still submits ?q=... and the page explains how to browse.
+ * With it, the page loads the search engine (WebAssembly) and the council's index, shows
+ * results as the resident types, and keeps the query in the URL so it can be bookmarked.
+ *
+ * The page provides (names are the contract with the templates):
+ *   <div id="search-app" data-engine="ENGINE.wasm" data-index="INDEX.wasm" data-root="../"
+ *        [data-messages='{"yes": "...", ...}'] [data-heading="2"]>
+ *     <form role="search" action="" method="get">
+ *       <input name="q"> <select name="support"> <select name="for"> <select name="day">
+ *       <input type="checkbox" name="open" value="1"> <input type="checkbox" name="dp" value="1">
+ *     </form>
+ *     <p id="search-status" role="status" aria-live="polite"></p>
+ *     <ol id="search-results"></ol>
+ *   </div>
+ * data-root is the site root, relative to this page; data-messages overrides any text below
+ * (for Welsh pages). The script never uses innerHTML: all data goes in through textContent.
+ * ES2017, no build step. In Node (tests) it only exports the engine glue.
+ */
+(function () {
+  'use strict';
+
+  const DEBOUNCE_MS = 150;
+  const PAGE_SIZE = 50;
+  const MESSAGES = {
+    yes: 'Taking new clients',
+    limited: 'Limited spaces',
+    no: 'Not taking new clients',
+    areas: 'Areas: {towns}',
+    resultsFor: '{n} results for ‘{q}’',
+    oneResultFor: '1 result for ‘{q}’',
+    noResultsFor: 'No results for ‘{q}’',
+    results: '{n} results',
+    oneResult: '1 result',
+    noResults: 'No services match these choices',
+    relaxed: 'No service matched all your words, so these match some of them.',
+    ignored: 'No service mentions: {words}.',
+    showAll: 'Show all {n} results',
+    loading: 'Loading search…',
+    failed: 'Search is not working in this browser. You can still browse all services.',
+  };
+  // Form field name -> query field, for the selects.
+  const SELECTS = { support: 'support_type', for: 'who_for', day: 'day' };
+
+  /* ---- The engine: a tiny ABI over WebAssembly memory (see crates/search-wasm). ---- */
+
+  function engineFrom(instance, indexBytes) {
+    const ex = instance.exports;
+    const encoder = new TextEncoder();
+    const decoder = new TextDecoder();
+    function call(name, bytes) {
+      const ptr = ex.alloc(bytes.length);
+      new Uint8Array(ex.memory.buffer, ptr, bytes.length).set(bytes);
+      let status;
+      try {
+        status = ex[name](ptr, bytes.length);
+      } finally {
+        ex.dealloc(ptr, bytes.length);
+      }
+      // Views go stale when memory grows, so read the output through a fresh one.
+      const out = decoder.decode(new Uint8Array(ex.memory.buffer, ex.result_ptr(), ex.result_len()));
+      if (status !== 0) {
+        throw new Error(out ? JSON.parse(out).error : 'search engine status ' + status);
+      }
+      return out;
+    }
+    call('open', new Uint8Array(indexBytes));
+    return {
+      search: (query) => JSON.parse(call('search', encoder.encode(JSON.stringify(query)))),
+    };
+  }
+
+  async function fetchOk(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+    return response;
+  }
+
+  async function instantiate(url) {
+    const response = await fetchOk(url);
+    const type = response.headers.get('content-type') || '';
+    if (WebAssembly.instantiateStreaming && type.indexOf('application/wasm') === 0) {
+      return (await WebAssembly.instantiateStreaming(response, {})).instance;
+    }
+    return (await WebAssembly.instantiate(await response.arrayBuffer(), {})).instance;
+  }
+
+  async function loadEngine(engineUrl, indexUrl) {
+    // Both downloads start at once; the index is opened as soon as both are here.
+    const index = fetchOk(indexUrl).then((response) => response.arrayBuffer());
+    const instance = await instantiate(engineUrl);
+    return engineFrom(instance, await index);
+  }
+
+  if (typeof document === 'undefined') {
+    if (typeof module === 'object') module.exports = { engineFrom, loadEngine, MESSAGES };
+    return;
+  }
+
+  /* ---- The page. ---- */
+
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? String(values[key]) : whole));
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function start(app) {
+    const form = app.querySelector('form[role="search"]');
+    const status = document.getElementById('search-status');
+    const list = document.getElementById('search-results');
+    if (!form || !status || !list || !form.elements.q) return;
+    let messages = MESSAGES;
+    try {
+      messages = Object.assign({}, MESSAGES, JSON.parse(app.dataset.messages || '{}'));
+    } catch (err) {
+      // Bad overrides must not break search: keep the English defaults.
+    }
+    const root = new URL(app.dataset.root || '/', document.baseURI);
+    const headingTag = 'h' + (Number(app.dataset.heading) || 2);
+    let engine = null;
+    let timer = 0;
+    let limit = PAGE_SIZE;
+
+    function field(name) {
+      return form.elements[name] || null;
+    }
+
+    // The form as URL parameters, leaving out what is empty, so URLs stay short.
+    function formParams() {
+      const params = new URLSearchParams();
+      const q = field('q').value;
+      if (q.trim()) params.set('q', q);
+      Object.keys(SELECTS).forEach((name) => {
+        if (field(name) && field(name).value) params.set(name, field(name).value);
+      });
+      ['open', 'dp'].forEach((name) => {
+        if (field(name) && field(name).checked) params.set(name, '1');
+      });
+      return params;
+    }
+
+    function fillForm(params) {
+      field('q').value = params.get('q') || '';
+      Object.keys(SELECTS).forEach((name) => {
+        if (field(name)) field(name).value = params.get(name) || '';
+      });
+      ['open', 'dp'].forEach((name) => {
+        if (field(name)) field(name).checked = params.get(name) === '1';
+      });
+    }
+
+    function queryFrom(params) {
+      const query = {
+        text: params.get('q') || '',
+        taking_new_clients: params.get('open') === '1',
+        direct_payment: params.get('dp') === '1',
+        limit: limit,
+      };
+      Object.keys(SELECTS).forEach((name) => {
+        if (params.get(name)) query[SELECTS[name]] = params.get(name);
+      });
+      return query;
+    }
+
+    function renderHit(hit) {
+      const item = element('li', 'search-result');
+      const heading = element(headingTag, 'search-result-name');
+      const link = element('a', '', hit.name);
+      link.href = new URL(hit.url, root).href;
+      heading.appendChild(link);
+      item.appendChild(heading);
+      if (hit.summary) item.appendChild(element('p', 'search-result-summary', hit.summary));
+      if (hit.towns.length) {
+        const towns = format(messages.areas, { towns: hit.towns.join(', ') });
+        item.appendChild(element('p', 'search-result-areas', towns));
+      }
+      const state = hit.taking_new_clients;
+      if (messages[state] && ['yes', 'limited', 'no'].indexOf(state) >= 0) {
+        item.appendChild(element('p', 'search-result-status status-' + state, messages[state]));
+      }
+      return item;
+    }
+
+    function countText(total, q) {
+      if (q) {
+        if (total === 0) return format(messages.noResultsFor, { q: q });
+        return format(total === 1 ? messages.oneResultFor : messages.resultsFor, { n: total, q: q });
+      }
+      if (total === 0) return messages.noResults;
+      return total === 1 ? messages.oneResult : format(messages.results, { n: total });
+    }
+
+    function render(results, q) {
+      const items = document.createDocumentFragment();
+      results.hits.forEach((hit) => items.appendChild(renderHit(hit)));
+      if (results.total > results.hits.length) {
+        const more = element('li', 'search-more');
+        const button = element('button', '', format(messages.showAll, { n: results.total }));
+        button.type = 'button';
+        button.addEventListener('click', () => {
+          limit = results.total;
+          run(false);
+          // The button is gone after rendering: keep keyboard users in the list.
+          const links = list.querySelectorAll('a');
+          if (links[results.hits.length]) links[results.hits.length].focus();
+        });
+        more.appendChild(button);
+        items.appendChild(more);
+      }
+      list.textContent = '';
+      list.appendChild(items);
+      const notes = [countText(results.total, q.trim())];
+      if (results.relaxed) notes.push(messages.relaxed);
+      if (results.ignored.length) notes.push(format(messages.ignored, { words: results.ignored.join(', ') }));
+      status.textContent = notes.join(' ');
+    }
+
+    function run(updateUrl) {
+      const params = formParams();
+      if (updateUrl) {
+        const search = params.toString();
+        history.replaceState(null, '', search ? '?' + search : location.pathname);
+      }
+      if (!engine) return; // The first search runs when the engine arrives.
+      if (!params.toString()) {
+        list.textContent = '';
+        status.textContent = '';
+        return;
+      }
+      try {
+        render(engine.search(queryFrom(params)), params.get('q') || '');
+      } catch (err) {
+        status.textContent = messages.failed;
+        if (window.console) console.error(err);
+      }
+    }
+
+    function soon() {
+      clearTimeout(timer);
+      limit = PAGE_SIZE;
+      timer = setTimeout(() => run(true), DEBOUNCE_MS);
+    }
+
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      clearTimeout(timer);
+      limit = PAGE_SIZE;
+      run(true);
+    });
+    form.addEventListener('input', soon);
+    form.addEventListener('change', soon);
+
+    fillForm(new URLSearchParams(location.search));
+    if (typeof WebAssembly !== 'object' || !window.fetch || !window.TextDecoder) {
+      status.textContent = messages.failed;
+      return;
+    }
+    status.textContent = messages.loading;
+    loadEngine(app.dataset.engine, app.dataset.index).then(
+      (loaded) => {
+        engine = loaded;
+        status.textContent = '';
+        run(false);
+      },
+      (err) => {
+        status.textContent = messages.failed;
+        if (window.console) console.error(err);
+      }
+    );
+  }
+
+  const app = document.getElementById('search-app');
+  if (app) start(app);
+})();
