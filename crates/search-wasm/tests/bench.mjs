@@ -15,7 +15,7 @@ if (!indexPath) {
   console.error('usage: node bench.mjs INDEX_FILE [ENGINE_FILE]');
   process.exit(2);
 }
-const gluePath = process.env.CAREPAGES_SEARCH_JS || path.resolve(crate, '..', '..', 'themes-js', 'search.js');
+const gluePath = process.env.CAREPAGES_SEARCH_JS || path.resolve(crate, '..', '..', 'themes', 'default', 'static', 'search.js');
 const sandbox = { module: { exports: {} }, TextEncoder, TextDecoder, WebAssembly, URL, console };
 vm.runInNewContext(fs.readFileSync(gluePath, 'utf8'), sandbox, { filename: gluePath });
 const { engineFrom } = sandbox.module.exports;

@@ -1,4 +1,4 @@
-// The built browser engine, driven through the page's own glue (themes-js/search.js), on the
+// The built browser engine, driven through the page's own glue (themes/default/static/search.js), on the
 // fixture index the Rust unit tests search.
 //
 //   node --test crates/search-wasm/tests/
@@ -17,7 +17,7 @@ import vm from 'node:vm';
 
 const crate = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const enginePath = process.env.CAREPAGES_ENGINE || path.join(crate, 'dist', 'carepages-search.wasm');
-const gluePath = process.env.CAREPAGES_SEARCH_JS || path.resolve(crate, '..', '..', 'themes-js', 'search.js');
+const gluePath = process.env.CAREPAGES_SEARCH_JS || path.resolve(crate, '..', '..', 'themes', 'default', 'static', 'search.js');
 
 let glue;
 let engine;
