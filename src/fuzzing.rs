@@ -78,7 +78,10 @@ pub fn listing(bytes: &[u8]) -> Vec<(String, String)> {
         &listings,
         &THEME,
         Path::new("/nonexistent-content"),
-        &[(crate::search::INDEX_NAME, &index)],
+        &[
+            (crate::search::INDEX_NAME, &index),
+            (crate::search::ENGINE_NAME, crate::search::ENGINE),
+        ],
         &sink,
     )
     .is_err()

@@ -271,7 +271,8 @@ struct PageRenderer<'a> {
 }
 
 impl PageRenderer<'_> {
-    /// Renders `template` to `path` with the site context plus `extra`, minified.
+    /// Renders `template` to `path` with the site context plus `extra`. Templates were
+    /// minified when the theme was loaded.
     fn page(
         &self,
         path: &str,
@@ -299,8 +300,7 @@ impl PageRenderer<'_> {
                 ),
                 message: error_chain(&e),
             })?;
-        let minified = minify(html.as_bytes());
-        write(self.sink, path, &minified)?;
+        write(self.sink, path, html.as_bytes())?;
         Ok(path.to_string())
     }
 
@@ -442,17 +442,6 @@ fn navigation(views: &[ListingView], council: &Council) -> Nav {
         towns: town_list,
         districts: by_label(districts),
     }
-}
-
-fn minify(html: &[u8]) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        keep_html_and_head_opening_tags: true,
-        keep_closing_tags: true,
-        minify_css: false,
-        minify_js: false,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(html, &cfg)
 }
 
 /// The council's brand colour as CSS custom properties, darkened until white text on it

@@ -177,12 +177,26 @@ pub fn active_content(html: &str) -> Vec<String> {
     for el in doc.root_element().descendent_elements() {
         let name = el.value().name();
         if [
-            "script", "iframe", "object", "embed", "style", "form", "base", "svg", "math", "frame",
-            "applet",
+            "iframe", "object", "embed", "style", "base", "svg", "math", "frame", "applet",
         ]
         .contains(&name)
         {
             found.push(format!("<{name}>"));
+        }
+        // The site's own scripts are files in its assets folder; nothing inline, nothing else.
+        let own_script = el
+            .value()
+            .attr("src")
+            .is_some_and(|s| !s.contains(':') && s.contains("assets/search."))
+            && el.text().collect::<String>().trim().is_empty();
+        if name == "script" && !own_script {
+            found.push("<script>".into());
+        }
+        // The site's own search forms are fine; any other form could send data elsewhere.
+        let own_search = el.value().attr("role") == Some("search")
+            && el.value().attr("action").is_none_or(|a| !a.contains(':'));
+        if name == "form" && !own_search {
+            found.push("<form>".into());
         }
         if name == "meta"
             && el
