@@ -73,19 +73,19 @@ pub fn listing(bytes: &[u8]) -> Vec<(String, String)> {
     else {
         return Vec::new();
     };
-    if crate::render::render_site(
+    let assets: [(&str, &[u8]); 2] = [
+        (crate::search::INDEX_NAME, &index),
+        (crate::search::ENGINE_NAME, crate::search::ENGINE),
+    ];
+    let input = crate::render::SiteInput {
         council,
-        &listings,
-        &THEME,
-        Path::new("/nonexistent-content"),
-        &[
-            (crate::search::INDEX_NAME, &index),
-            (crate::search::ENGINE_NAME, crate::search::ENGINE),
-        ],
-        &sink,
-    )
-    .is_err()
-    {
+        listings: &listings,
+        theme: &THEME,
+        content_root: Path::new("/nonexistent-content"),
+        extra_assets: &assets,
+        today: time::macros::date!(2026 - 11 - 25),
+    };
+    if crate::render::render_site(&input, &sink).is_err() {
         return Vec::new();
     }
     let files = sink.0.into_inner().unwrap_or_default();

@@ -284,12 +284,18 @@ fn build_council(
                 (search::ENGINE_NAME, search::ENGINE),
                 (search::INDEX_NAME, &index),
             ];
-            render::render_site(council, listings, theme, &opts.content, &extra, &staging).map_err(
-                |source| BuildError::Render {
-                    council: council.id.clone(),
-                    source,
-                },
-            )
+            let input = render::SiteInput {
+                council,
+                listings,
+                theme,
+                content_root: &opts.content,
+                extra_assets: &extra,
+                today: opts.today,
+            };
+            render::render_site(&input, &staging).map_err(|source| BuildError::Render {
+                council: council.id.clone(),
+                source,
+            })
         })
         .and_then(|site| {
             let base = &council.settings.base_url;

@@ -99,15 +99,30 @@ struct PageLink {
     current: bool,
 }
 
+/// Everything one council's site is made from.
+#[derive(Clone, Copy)]
+pub struct SiteInput<'a> {
+    pub council: &'a Council,
+    /// The council's published listings, in name order.
+    pub listings: &'a [&'a Listing],
+    pub theme: &'a Theme,
+    pub content_root: &'a Path,
+    /// Files made elsewhere (the search engine and index), published with hashed names.
+    pub extra_assets: &'a [(&'a str, &'a [u8])],
+    /// The day of the build, shown on the printable directory.
+    pub today: time::Date,
+}
+
 /// Renders every page of one council's site into `sink`.
-pub fn render_site(
-    council: &Council,
-    listings: &[&Listing],
-    theme: &Theme,
-    content_root: &Path,
-    extra_assets: &[(&str, &[u8])],
-    sink: &dyn Sink,
-) -> Result<RenderedSite, RenderError> {
+pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, RenderError> {
+    let SiteInput {
+        council,
+        listings,
+        theme,
+        content_root,
+        extra_assets,
+        today,
+    } = *input;
     let labels = Labels {
         strings: &theme.strings,
     };
@@ -245,6 +260,25 @@ pub fn render_site(
             .collect();
         pages.extend(made?.into_iter().flatten());
     }
+    pages.push(renderer.page(
+        "print/index.html",
+        "print.html",
+        &[
+            (
+                "groups",
+                serde_json::to_value(print_groups(&views, &nav)).unwrap_or_default(),
+            ),
+            (
+                "today_long",
+                serde_json::json!(format!(
+                    "{} {} {}",
+                    today.day(),
+                    today.month(),
+                    today.year()
+                )),
+            ),
+        ],
+    )?);
     for (dir, kind, title_key) in [
         ("support/", "support", "browse_support"),
         ("for/", "who_for", "browse_who_for"),
@@ -375,6 +409,51 @@ impl PageRenderer<'_> {
         }
         Ok(made)
     }
+}
+
+#[derive(Serialize)]
+struct PrintGroup<'a> {
+    key: String,
+    label: &'a str,
+    towns: Vec<PrintTown<'a>>,
+}
+
+#[derive(Serialize)]
+struct PrintTown<'a> {
+    label: &'a str,
+    listings: Vec<&'a ListingView>,
+}
+
+/// The printable directory: one section per kind of help, listings under their first town.
+fn print_groups<'a>(views: &'a [ListingView], nav: &'a Nav) -> Vec<PrintGroup<'a>> {
+    nav.support
+        .iter()
+        .map(|term| {
+            let mut towns: Vec<PrintTown> = Vec::new();
+            for town in &nav.towns {
+                let here: Vec<&ListingView> = views
+                    .iter()
+                    .filter(|v| v.support_types.iter().any(|s| s.key == term.key))
+                    .filter(|v| {
+                        v.towns
+                            .first()
+                            .is_some_and(|t| t.key.eq_ignore_ascii_case(&town.key))
+                    })
+                    .collect();
+                if !here.is_empty() {
+                    towns.push(PrintTown {
+                        label: &town.label,
+                        listings: here,
+                    });
+                }
+            }
+            PrintGroup {
+                key: format!("support-{}", url_segment(&term.key)),
+                label: &term.label,
+                towns,
+            }
+        })
+        .collect()
 }
 
 fn write(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
