@@ -107,12 +107,6 @@ pub fn build(
     progress: &indicatif::ProgressBar,
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    if !opts.themes.is_dir() {
-        return Err(BuildError::Usage(format!(
-            "the themes folder {} does not exist",
-            opts.themes.display()
-        )));
-    }
     publish::check_output_folder(
         &opts.output,
         &[

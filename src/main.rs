@@ -85,6 +85,15 @@ enum Command {
         /// What a resident would type, such as gardening TA4 2PQ.
         query: Vec<String>,
     },
+    /// Start a new content repository for a council, with GitHub workflows that check pull
+    /// requests and publish the site every day.
+    Init {
+        /// The folder to create it in.
+        dir: PathBuf,
+        /// The council's name, such as "Westmoor Council".
+        #[arg(long)]
+        council: String,
+    },
     /// Start a new listing from a template with every field explained.
     New {
         /// The enterprise's name, such as "Quantock Kindly Hands".
@@ -154,6 +163,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 limit,
             };
             search(&output, &council, &query, json)
+        }
+        Command::Init { dir, council } => {
+            match carepages::scaffold::init(&dir, &council, today_or_now(None)) {
+                Ok(id) => {
+                    println!("Wrote a content repository for {council} ({id}) in {}. Next: cd {} && carepages check && carepages build", dir.display(), dir.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Ok(ExitCode::from(2))
+                }
+            }
         }
         Command::New {
             name,

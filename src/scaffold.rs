@@ -190,3 +190,141 @@ mod tests {
         ));
     }
 }
+
+/// Files a new content repository starts with, besides its council and example listing.
+const SCHEMA_FILES: [(&str, &str); 4] = [
+    (
+        "content/schema/enterprise.schema.json",
+        crate::standards::DEFAULT_LISTING_SCHEMA,
+    ),
+    (
+        "content/schema/council.schema.json",
+        crate::standards::DEFAULT_COUNCIL_SCHEMA,
+    ),
+    (
+        "content/standards/doing-it-right.yaml",
+        crate::standards::DEFAULT_PROFILE,
+    ),
+    (
+        "content/search/synonyms.yaml",
+        include_str!("../content/search/synonyms.yaml"),
+    ),
+];
+
+const PULL_REQUEST_WORKFLOW: &str = r#"# Checks every pull request and puts problems on the changed lines.
+name: Check listings
+on:
+  pull_request:
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+      # Set the repository variable CAREPAGES_GIT to the Git address your council installs
+      # carepages from (Settings > Secrets and variables > Actions > Variables).
+      - run: cargo install carepages --locked --git "${{ vars.CAREPAGES_GIT }}"
+      - run: carepages check --format github
+"#;
+
+const DEPLOY_WORKFLOW: &str = r#"# Builds the site on every push to main and every night, so evidence that lapses is
+# withheld without anyone pushing, then publishes it to GitHub Pages.
+name: Build and publish
+on:
+  push:
+    branches: [main]
+  schedule:
+    - cron: "17 2 * * *"
+  workflow_dispatch:
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+concurrency:
+  group: pages
+  cancel-in-progress: false
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@stable
+      # Set the repository variable CAREPAGES_GIT to the Git address your council installs
+      # carepages from (Settings > Secrets and variables > Actions > Variables).
+      - run: cargo install carepages --locked --git "${{ vars.CAREPAGES_GIT }}"
+      - run: carepages build --council __COUNCIL__
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: output/__COUNCIL__
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"#;
+
+/// Writes a new content repository in `dir` for one council and returns the council's id.
+/// Dates in the example listing are set around `today` so that it publishes.
+pub fn init(dir: &Path, council_name: &str, today: time::Date) -> Result<String, ScaffoldError> {
+    let id = slugify(council_name);
+    if id.is_empty() {
+        return Err(ScaffoldError::EmptyName(council_name.to_string()));
+    }
+    let council_file = dir.join("content/councils").join(format!("{id}.yaml"));
+    if council_file.exists() {
+        return Err(ScaffoldError::Exists(council_file.display().to_string()));
+    }
+    let date = |d: time::Date| format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day());
+    let council = format!(
+        "# The settings for {name}'s directory. See the README of carepages for every field.\nname: {quoted}\nbase_url: https://care.{id}.example/   # where the site will be published, ending in /\ntheme: default\nareas:\n  - {{town: Exampleton, postcode_districts: [EX1, EX2]}}\ncontact: {{email: care@{id}.example, phone: \"01632 960000\"}}\nintro: |\n  These are small local enterprises offering care and support. A listing is not a\n  recommendation: it shows the enterprise has given us the evidence our standards ask for.\n",
+        name = council_name,
+        quoted = serde_json::to_string(council_name).unwrap_or_default(),
+    );
+    let example = format!(
+        "---\n# yaml-language-server: $schema=../schema/enterprise.schema.json\nname: Example Companions\nsummary: Friendly company and help at home for older people in Exampleton.\ncouncils: [{id}]\nsupport_types: [companionship, home_help]\nwho_for: [older_people]\nservice_area:\n  towns: [Exampleton]\n  postcode_districts: [EX1]\ncontact:\n  first_name: Sam\n  phone: \"07700 900000\"\ncost:\n  - {{amount: 18, unit: hour}}\navailability:\n  taking_new_clients: \"yes\"\n  days: [mon, tue, wed]\nstandards:\n  evidence:\n    - {{type: public_liability, expires: {expires}}}\n    - {{type: dbs_enhanced, issued: {recent}}}\n    - {{type: safeguarding_training, completed: {recent}}}\nreview:\n  last_checked: {recent}\nconsent:\n  publish: true\n---\n\nReplace this example with your first real listing. `carepages new \"Name\" --council {id}` starts another.\n",
+        expires = date(today.saturating_add(time::Duration::days(365))),
+        recent = date(today.saturating_sub(time::Duration::days(30))),
+    );
+    let guide = include_str!("../docs/volunteer-guide.md");
+    let mut files: Vec<(String, String)> = SCHEMA_FILES
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    files.push((format!("content/councils/{id}.yaml"), council));
+    files.push(("content/enterprises/example-companions.md".into(), example));
+    files.push(("docs/volunteer-guide.md".into(), guide.to_string()));
+    files.push((
+        ".github/workflows/check.yml".into(),
+        PULL_REQUEST_WORKFLOW.to_string(),
+    ));
+    files.push((
+        ".github/workflows/publish.yml".into(),
+        DEPLOY_WORKFLOW.replace("__COUNCIL__", &id),
+    ));
+    files.push((".gitignore".into(), "/output\n".into()));
+    files.push((
+        "README.md".into(),
+        format!("# {council_name} care directory\n\n```sh\ncarepages check     # check every listing\ncarepages build     # build the site into output/{id}/\n```\n\nListings are in `content/enterprises/`; the volunteer guide is `docs/volunteer-guide.md`.\nPull requests are checked by `.github/workflows/check.yml`; `publish.yml` builds and publishes\nthe site to GitHub Pages on every push to main and every night, so lapsed evidence is\nwithheld without anyone pushing.\n"),
+    ));
+    for (rel, text) in files {
+        let path = dir.join(&rel);
+        let fail = |source| ScaffoldError::Write {
+            path: path.display().to_string(),
+            source,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(fail)?;
+        }
+        if !path.exists() {
+            std::fs::write(&path, text).map_err(|source| ScaffoldError::Write {
+                path: path.display().to_string(),
+                source,
+            })?;
+        }
+    }
+    Ok(id)
+}

@@ -487,3 +487,49 @@ fn new_writes_a_listing_that_checks_clean() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn init_scaffolds_a_repository_that_checks_and_builds_clean() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo_dir = dir.path().join("westmoor-care");
+    let out = run(&["init", "--council", "Westmoor Council"], &[]);
+    assert_eq!(out.status.code(), Some(2), "init needs a folder");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carepages"))
+        .args(["init", "--council", "Westmoor Council"])
+        .arg(&repo_dir)
+        .output()
+        .expect("init");
+    assert!(out.status.success(), "{}", stderr(&out));
+    for file in [
+        ".github/workflows/check.yml",
+        ".github/workflows/publish.yml",
+        "docs/volunteer-guide.md",
+        "content/standards/doing-it-right.yaml",
+    ] {
+        assert!(repo_dir.join(file).is_file(), "{file}");
+    }
+    let workflow = read(&repo_dir.join(".github/workflows/check.yml"));
+    assert!(workflow.contains("carepages check --format github"));
+    assert!(read(&repo_dir.join(".github/workflows/publish.yml")).contains("cron:"));
+    // Built from inside the new repository, with the default folders and no themes/ of its own.
+    let in_repo = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_carepages"))
+            .args(args)
+            .current_dir(&repo_dir)
+            .output()
+            .expect("run")
+    };
+    let out = in_repo(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        json["listings"],
+        serde_json::json!({"published": 1, "withheld": 0}),
+        "{json:#}"
+    );
+    let out = in_repo(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(repo_dir
+        .join("output/westmoor-council/enterprises/example-companions/index.html")
+        .is_file());
+}

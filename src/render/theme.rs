@@ -46,42 +46,58 @@ pub enum ThemeError {
 impl Theme {
     /// Loads `themes/<name>/` on top of `themes/default/`, for language `lang`.
     pub fn load(themes_dir: &Path, name: &str, lang: &str) -> Result<Theme, ThemeError> {
-        let mut layers = vec![themes_dir.join(BASE_THEME)];
-        if name != BASE_THEME {
-            layers.push(themes_dir.join(name));
+        let mut templates = BTreeMap::new();
+        let mut files = BTreeMap::new();
+        let mut strings = serde_json::Value::Object(Default::default());
+        let strings_name = format!("i18n/{lang}.yaml");
+        let base_dir = themes_dir.join(BASE_THEME);
+        if base_dir.is_dir() {
+            read_layer(
+                &base_dir,
+                &strings_name,
+                &mut templates,
+                &mut files,
+                &mut strings,
+            )?;
+        } else {
+            // A content repository without its own themes/ still builds, with the default
+            // theme that ships inside carepages.
+            for file in built_in_files(&BUILT_IN_DEFAULT) {
+                let rel = file.path().to_string_lossy().replace('\\', "/");
+                if let Some(t) = rel.strip_prefix("templates/") {
+                    templates.insert(
+                        t.to_string(),
+                        String::from_utf8_lossy(file.contents()).into_owned(),
+                    );
+                } else if let Some(f) = rel.strip_prefix("static/") {
+                    files.insert(f.to_string(), file.contents().to_vec());
+                } else if rel == strings_name {
+                    let layer = serde_yaml::from_slice(file.contents()).map_err(|source| {
+                        ThemeError::Strings {
+                            path: format!("built-in {rel}"),
+                            source,
+                        }
+                    })?;
+                    merge(&mut strings, layer);
+                }
+            }
         }
-        for dir in &layers {
+        if name != BASE_THEME {
+            let dir = themes_dir.join(name);
             if !dir.is_dir() {
                 return Err(ThemeError::Missing {
-                    name: dir
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
+                    name: name.to_string(),
                     dir: themes_dir.display().to_string(),
                     found: list_themes(themes_dir),
                 });
             }
-        }
-        let mut templates = BTreeMap::new();
-        let mut files = BTreeMap::new();
-        let mut strings = serde_json::Value::Object(Default::default());
-        for dir in &layers {
-            for (rel, path) in walk(&dir.join("templates"))? {
-                templates.insert(rel, read_string(&path)?);
-            }
-            for (rel, path) in walk(&dir.join("static"))? {
-                files.insert(rel, read(&path)?);
-            }
-            let strings_file = dir.join("i18n").join(format!("{lang}.yaml"));
-            if strings_file.is_file() {
-                let text = read_string(&strings_file)?;
-                let layer: serde_json::Value =
-                    serde_yaml::from_str(&text).map_err(|source| ThemeError::Strings {
-                        path: strings_file.display().to_string(),
-                        source,
-                    })?;
-                merge(&mut strings, layer);
-            }
+            read_layer(
+                &dir,
+                &strings_name,
+                &mut templates,
+                &mut files,
+                &mut strings,
+            )?;
         }
         // HTML templates are minified once here rather than every page after rendering:
         // the result is the same markup, and minifying 15,000 pages was the slowest stage.
@@ -105,6 +121,48 @@ impl Theme {
             files,
         })
     }
+}
+
+/// The default theme, built into the binary so that any content folder can be built.
+static BUILT_IN_DEFAULT: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+fn built_in_files(
+    dir: &'static include_dir::Dir<'static>,
+) -> Vec<&'static include_dir::File<'static>> {
+    let mut out: Vec<&include_dir::File> = dir.files().collect();
+    for sub in dir.dirs() {
+        out.extend(built_in_files(sub));
+    }
+    out.sort_by_key(|f| f.path());
+    out
+}
+
+/// Adds one theme folder's templates, static files and strings over what is there.
+fn read_layer(
+    dir: &Path,
+    strings_name: &str,
+    templates: &mut BTreeMap<String, String>,
+    files: &mut BTreeMap<String, Vec<u8>>,
+    strings: &mut serde_json::Value,
+) -> Result<(), ThemeError> {
+    for (rel, path) in walk(&dir.join("templates"))? {
+        templates.insert(rel, read_string(&path)?);
+    }
+    for (rel, path) in walk(&dir.join("static"))? {
+        files.insert(rel, read(&path)?);
+    }
+    let strings_file = dir.join(strings_name);
+    if strings_file.is_file() {
+        let text = read_string(&strings_file)?;
+        let layer: serde_json::Value =
+            serde_yaml::from_str(&text).map_err(|source| ThemeError::Strings {
+                path: strings_file.display().to_string(),
+                source,
+            })?;
+        merge(strings, layer);
+    }
+    Ok(())
 }
 
 /// Escapes text for HTML text and quoted attribute values. Unlike Tera's default it leaves
