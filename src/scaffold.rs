@@ -155,42 +155,6 @@ like, and anything people often ask.
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_new_listing_is_valid_but_withheld_until_filled_in() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let content = dir.path();
-        std::fs::create_dir_all(content.join("councils")).expect("mkdir");
-        std::fs::write(
-            content.join("councils/testshire.yaml"),
-            "name: Testshire\nbase_url: https://t.example/\ntheme: default\nareas: [{town: Williton, postcode_districts: [TA4]}]\n",
-        )
-        .expect("write");
-        let path =
-            new_listing(content, "Sam's Garden: Help & Care", &["testshire".into()]).expect("new");
-        assert!(path.ends_with("enterprises/sam-s-garden-help-care.md"));
-        let directory = crate::check(content, time::macros::date!(2026 - 11 - 25)).expect("check");
-        assert!(!directory.has_errors(), "{:?}", directory.diagnostics);
-        assert_eq!(directory.listings.len(), 1);
-        assert_eq!(
-            directory.listings[0].front.name,
-            "Sam's Garden: Help & Care"
-        );
-        assert!(!directory.listings[0].is_published());
-        assert!(matches!(
-            new_listing(content, "Sam's Garden: Help & Care", &["testshire".into()]),
-            Err(ScaffoldError::Exists(_))
-        ));
-        assert!(matches!(
-            new_listing(content, "Other", &["nowhere".into()]),
-            Err(ScaffoldError::UnknownCouncil { .. })
-        ));
-    }
-}
-
 /// Files a new content repository starts with, besides its council and example listing.
 const SCHEMA_FILES: [(&str, &str); 4] = [
     (
@@ -327,4 +291,40 @@ pub fn init(dir: &Path, council_name: &str, today: time::Date) -> Result<String,
         }
     }
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_listing_is_valid_but_withheld_until_filled_in() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let content = dir.path();
+        std::fs::create_dir_all(content.join("councils")).expect("mkdir");
+        std::fs::write(
+            content.join("councils/testshire.yaml"),
+            "name: Testshire\nbase_url: https://t.example/\ntheme: default\nareas: [{town: Williton, postcode_districts: [TA4]}]\n",
+        )
+        .expect("write");
+        let path =
+            new_listing(content, "Sam's Garden: Help & Care", &["testshire".into()]).expect("new");
+        assert!(path.ends_with("enterprises/sam-s-garden-help-care.md"));
+        let directory = crate::check(content, time::macros::date!(2026 - 11 - 25)).expect("check");
+        assert!(!directory.has_errors(), "{:?}", directory.diagnostics);
+        assert_eq!(directory.listings.len(), 1);
+        assert_eq!(
+            directory.listings[0].front.name,
+            "Sam's Garden: Help & Care"
+        );
+        assert!(!directory.listings[0].is_published());
+        assert!(matches!(
+            new_listing(content, "Sam's Garden: Help & Care", &["testshire".into()]),
+            Err(ScaffoldError::Exists(_))
+        ));
+        assert!(matches!(
+            new_listing(content, "Other", &["nowhere".into()]),
+            Err(ScaffoldError::UnknownCouncil { .. })
+        ));
+    }
 }
