@@ -337,14 +337,26 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
     } else if raw.contains("while parsing a flow mapping") {
         at = context_position(&raw).or(at);
         (
-            "A group in {curly brackets} starts here but is not closed.".to_string(),
-            "Add the closing } at the end of the group, and separate the fields with commas."
-                .to_string(),
+            "A group in {curly brackets} starting here could not be read.".to_string(),
+            "Check that it ends with }, that its fields are separated by commas, and that any value containing a colon (:) is in double quotes, such as description: \"Note: minimum one hour\".".to_string(),
+        )
+    } else if raw.contains("mapping values are not allowed")
+        && at.is_some_and(|(l, _)| looks_misaligned(source.yaml_text(), l))
+    {
+        (
+            "This line is not lined up with the details around it.".to_string(),
+            "Fields at the same level must start in the same column: indent with spaces (two per level) only under a field that ends with a colon.".to_string(),
         )
     } else if raw.contains("mapping values are not allowed") {
         (
             "There is a colon (:) inside a value.".to_string(),
             "Put the whole value in double quotes, such as summary: \"Help at home: cleaning and shopping\".".to_string(),
+        )
+    } else if raw.contains("did not find expected key") || raw.contains("did not find expected '-'")
+    {
+        (
+            "This line is not lined up with the details around it.".to_string(),
+            "Fields at the same level must start in the same column: indent with spaces (two per level), never tabs. A value containing a colon (:) must be in double quotes.".to_string(),
         )
     } else {
         (
@@ -358,6 +370,24 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
     Diagnostic::error(&source.path, "yaml-syntax", message)
         .at(line, column)
         .help(help)
+}
+
+/// Whether YAML line `line` is an indented `field:` under a line that cannot hold fields.
+fn looks_misaligned(yaml: &str, line: usize) -> bool {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let Some(this) = lines.get(line.saturating_sub(1)) else {
+        return false;
+    };
+    let indented = this.starts_with(' ');
+    let is_field = this
+        .trim_start()
+        .split_once(':')
+        .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    let above = lines[..line.saturating_sub(1)]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty());
+    indented && is_field && above.is_some_and(|a| !a.trim_end().ends_with(':'))
 }
 
 /// The "while scanning ... at line N column M" part of a YAML error: where the unclosed
