@@ -421,17 +421,18 @@ struct PrintGroup<'a> {
 #[derive(Serialize)]
 struct PrintTown<'a> {
     label: &'a str,
-    listings: Vec<&'a ListingView>,
+    listings: Vec<&'a Card>,
 }
 
 /// The printable directory: one section per kind of help, listings under their first town.
+/// Entries are the short cards, so a large directory does not copy whole listings.
 fn print_groups<'a>(views: &'a [ListingView], nav: &'a Nav) -> Vec<PrintGroup<'a>> {
     nav.support
         .iter()
         .map(|term| {
             let mut towns: Vec<PrintTown> = Vec::new();
             for town in &nav.towns {
-                let here: Vec<&ListingView> = views
+                let here: Vec<&Card> = views
                     .iter()
                     .filter(|v| v.support_types.iter().any(|s| s.key == term.key))
                     .filter(|v| {
@@ -439,6 +440,7 @@ fn print_groups<'a>(views: &'a [ListingView], nav: &'a Nav) -> Vec<PrintGroup<'a
                             .first()
                             .is_some_and(|t| t.key.eq_ignore_ascii_case(&town.key))
                     })
+                    .map(|v| &v.card)
                     .collect();
                 if !here.is_empty() {
                     towns.push(PrintTown {

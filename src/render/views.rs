@@ -27,6 +27,8 @@ pub struct Card {
     pub new_clients: Option<Labelled>,
     pub status: Labelled,
     pub cost: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -195,6 +197,8 @@ pub fn listing_view(listing: &Listing, labels: &Labels, council: &Council) -> Li
         new_clients: new_clients.clone(),
         status: status.clone(),
         cost: costs.first().map(|c| format!("{} {}", c.price, c.unit)),
+        phone: f.contact.phone.clone(),
+        email: f.contact.email.clone(),
     };
     ListingView {
         slug: listing.slug.clone(),
