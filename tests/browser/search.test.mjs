@@ -1,0 +1,135 @@
+// Search in a real browser: typing shows the right listings, typos and postcodes work,
+// filters narrow, ?q= works on load, the CLI and the browser agree, and the pages pass
+// axe-core's WCAG 2.2 AA rules.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { buildDemo, serve, launch, cliSearch, axe } from './harness.mjs';
+
+let site, server, browser;
+
+before(async () => {
+  site = buildDemo();
+  server = await serve(path.join(site, 'westmoor'));
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function open(pathname, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(server.url + pathname);
+  return { page, context, errors };
+}
+
+async function resultNames(page) {
+  await page.waitForSelector('#search-results li a');
+  return page.$$eval('#search-results li a', (links) => links.map((a) => a.textContent.trim()));
+}
+
+test('typing a query shows the right listings and announces the count', async () => {
+  const { page, context, errors } = await open('/search/');
+  await page.fill('#q', 'befriending');
+  const names = await resultNames(page);
+  assert.ok(names.includes('Tone Vale Companions'), names.join(', '));
+  const status = await page.textContent('#search-status');
+  assert.match(status, /\d+ results? for ‘befriending’/);
+  assert.equal(await page.getAttribute('#search-status', 'aria-live'), 'polite');
+  assert.match(page.url(), /[?&]q=befriending/, 'the query is kept in the URL');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a typo and a full postcode still find the listing', async () => {
+  const { page, context } = await open('/search/?q=gardning');
+  assert.ok((await resultNames(page)).includes('Brendon Hills Garden Help'));
+  await page.fill('#q', 'TA4 2PQ');
+  await page.waitForFunction(() => document.querySelector('#search-status').textContent.includes('TA4 2PQ'));
+  const names = await resultNames(page);
+  assert.ok(names.includes('Brendon Hills Garden Help'), names.join(', '));
+  await context.close();
+});
+
+test('filters narrow the results', async () => {
+  const { page, context } = await open('/search/?q=help');
+  await page.waitForFunction(() => /\d+ results?/.test(document.querySelector('#search-status').textContent));
+  const all = (await page.$$('#search-results li')).length;
+  await page.selectOption('#support', 'gardening');
+  await page.waitForFunction((n) => document.querySelectorAll('#search-results li').length < n, all);
+  const names = await resultNames(page);
+  assert.ok(names.length > 0 && names.includes('Brendon Hills Garden Help'), names.join(', '));
+  await page.check('#open');
+  await page.waitForFunction(() => location.search.includes('open=1'));
+  await context.close();
+});
+
+test('withheld listings are never found', async () => {
+  const { page, context } = await open('/search/?q=Dunkery+Drivers');
+  await page.waitForFunction(() => /result|No /.test(document.querySelector('#search-status').textContent));
+  const names = await page.$$eval('#search-results li a', (links) => links.map((a) => a.textContent.trim()));
+  assert.ok(!names.includes('Dunkery Drivers'), names.join(', '));
+  await context.close();
+});
+
+test('the CLI and the browser return the same top results', async () => {
+  for (const query of ['gardening', 'befriending', 'TA4 2PQ', 'dementia Taunton', 'respite', 'cleaner']) {
+    const { page, context } = await open('/search/?q=' + encodeURIComponent(query));
+    const browserNames = (await resultNames(page)).slice(0, 5);
+    const cliNames = cliSearch(site, 'westmoor', query).hits.slice(0, 5).map((h) => h.name);
+    assert.deepEqual(browserNames, cliNames, `query ${query}`);
+    await context.close();
+  }
+});
+
+test('the search box on every page leads to results, by keyboard', async () => {
+  const { page, context } = await open('/');
+  await page.focus('#site-q');
+  await page.keyboard.type('gardening');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/search\/\?q=gardening/);
+  assert.ok((await resultNames(page)).length > 0);
+  await context.close();
+});
+
+test('without JavaScript the search page explains itself and links to browsing', async () => {
+  const { page, context } = await open('/search/', { javaScriptEnabled: false });
+  const text = await page.textContent('main');
+  assert.match(text, /Search needs JavaScript/);
+  assert.ok(await page.$('main a[href$="support/"]'));
+  await context.close();
+});
+
+test('home, listing, browse and search pages have no WCAG 2.2 AA violations', async () => {
+  for (const pathname of ['/', '/enterprises/brendon-hills-garden-help/', '/support/gardening/', '/areas/williton/', '/search/?q=garden', '/print/', '/404.html']) {
+    // axe is injected as a script, which the site's own Content-Security-Policy forbids.
+    const { page, context } = await open(pathname, { bypassCSP: true });
+    if (pathname.startsWith('/search/')) await resultNames(page);
+    const violations = await axe(page);
+    assert.deepEqual(violations, [], `${pathname}: ${JSON.stringify(violations, null, 1)}`);
+    await context.close();
+  }
+});
+
+test('the second theme (meadow, used by Eastbrook) has no WCAG 2.2 AA violations either', async () => {
+  const other = await serve(path.join(site, 'eastbrook'));
+  try {
+    for (const pathname of ['/', '/enterprises/', '/for/', '/search/?q=lunch']) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(other.url + pathname);
+      if (pathname.startsWith('/search/')) await page.waitForSelector('#search-status:not(:empty)');
+      const violations = await axe(page);
+      assert.deepEqual(violations, [], `eastbrook ${pathname}: ${JSON.stringify(violations, null, 1)}`);
+      await context.close();
+    }
+  } finally {
+    other.close();
+  }
+});
