@@ -314,8 +314,14 @@ impl PageRenderer<'_> {
         extra: &[(&str, serde_json::Value)],
     ) -> Result<String, RenderError> {
         let mut ctx = self.base.clone();
-        let depth = path.matches('/').count();
-        ctx.insert("root", &"../".repeat(depth));
+        // Links are relative so a site works from any folder, except on the 404 page, which
+        // hosts serve at whatever address was missing: it links from the site's own path.
+        let root = if path == "404.html" {
+            site_path(self.base_url)
+        } else {
+            "../".repeat(path.matches('/').count())
+        };
+        ctx.insert("root", &root);
         let page_url = path.strip_suffix("index.html").unwrap_or(path);
         ctx.insert("page_url", page_url);
         ctx.insert("canonical", &format!("{}{}", self.base_url, page_url));
@@ -458,6 +464,17 @@ fn print_groups<'a>(views: &'a [ListingView], nav: &'a Nav) -> Vec<PrintGroup<'a
         .collect()
 }
 
+/// The path part of a base URL: `https://x.example/care/` gives `/care/`.
+fn site_path(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
 fn write(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
     sink.write(path, bytes)
         .map_err(|source| RenderError::Write {
@@ -578,6 +595,12 @@ fn readable_on_white_text(mut r: u8, mut g: u8, mut b: u8) -> (u8, u8, u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_404_page_links_from_the_sites_own_path() {
+        assert_eq!(site_path("https://care.westmoor.example/"), "/");
+        assert_eq!(site_path("https://council.github.io/care/"), "/care/");
+    }
 
     #[test]
     fn pale_brand_colours_are_darkened_until_readable() {
