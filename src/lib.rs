@@ -304,6 +304,9 @@ fn build_council(
             };
             write("sitemap.xml", publish::sitemap(base, &site.pages))?;
             write("robots.txt", publish::robots(base))?;
+            for (path, doc) in publish::oruk::documents(council, listings, opts.today) {
+                write(&path, doc.to_string())?;
+            }
             Ok(site.pages.len())
         });
     match result {

@@ -1,0 +1,1271 @@
+//! oruk: one council's directory as an Open Referral UK feed (the UK profile of HSDS 3.0,
+//! `HSDS-UK-3.0`) made of static JSON files, so that other council systems and national
+//! finders can read it without a server.
+//!
+//! It owns the mapping from a [`Listing`] to an ORUK `service` with its `organization`. It
+//! never decides what is published (the caller hands it the council's published listings),
+//! never reads the clock (dates come from the content and the build's `today`), and never
+//! writes files: it returns each document with the path it belongs at.
+//!
+//! # Files and how `/services/{id}` maps to them
+//!
+//! | ORUK endpoint      | file (site-relative)          |
+//! |--------------------|-------------------------------|
+//! | `GET /`            | `oruk/index.json`             |
+//! | `GET /services`    | `oruk/services/index.json`    |
+//! | `GET /services/ID` | `oruk/services/ID.json`       |
+//!
+//! One file per service at `services/<uuid>.json` was chosen over
+//! `services/<uuid>/index.json`. The extension makes every static host (GitHub Pages and
+//! object storage included, which cannot be configured) send `application/json` for it, and
+//! the file can be fetched directly by its name. No common static host serves `index.json` as
+//! a folder's index by default, so the folder layout would not have made `/services/<uuid>`
+//! work without configuration either; where the host can rewrite (nginx `try_files`, a
+//! Netlify or Cloudflare Pages `_redirects` rule), one rule maps `/services/<uuid>` to
+//! `<uuid>.json`. `docs/hosting.md` gives the rules for each host.
+//!
+//! # Where the UK profile has no field
+//!
+//! The UK profile removes `phones` from `contact` and `service`, and `currency` from
+//! `cost_option`. The phone number is how most residents reach a micro-enterprise, so each
+//! contact carries HSDS 3.0's `phones` (each entry shaped as the profile's `phone` object)
+//! and each cost option HSDS 3.0's `currency: "GBP"`. The official schemas allow extra
+//! fields, so the documents still validate; a strict UK consumer simply ignores them.
+
+use crate::content::FrontMatter;
+use crate::standards::{Council, Listing};
+use serde_json::{json, Map, Value};
+use uuid::Uuid;
+
+/// What `GET /` reports as the standard this feed follows.
+pub const VERSION: &str = "HSDS-UK-3.0";
+/// The UK profile's own description, for the root document's `profile`.
+pub const PROFILE_URL: &str =
+    "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md";
+/// The UK profile's OpenAPI description, for the root document's `openapi_url`.
+pub const OPENAPI_URL: &str =
+    "https://raw.githubusercontent.com/OpenReferralUK/uk-profile/main/schema/openapi.json";
+/// Where `GET /` is written, relative to the council's site.
+pub const ROOT_PATH: &str = "oruk/index.json";
+/// Where `GET /services` (the only page: a static host cannot read `?page=`) is written.
+pub const SERVICES_PATH: &str = "oruk/services/index.json";
+
+/// The namespace of ids that are the same on every council's feed: our own taxonomies and
+/// their terms. Ids belonging to one listing are derived from the listing's service id.
+const NAMESPACE: Uuid = Uuid::from_u128(0x5a1e_c0de_6361_7265_7061_6765_7300_0002);
+
+/// Where `GET /services/{id}` is written for a service id.
+pub fn service_path(id: &str) -> String {
+    format!("oruk/services/{id}.json")
+}
+
+/// Every document of one council's ORUK feed, as (site-relative path, JSON) pairs: the
+/// root document, the `/services` page listing every service, then one full service per
+/// listing, all in a stable order (by name, then file name).
+///
+/// `listings` are the council's published listings. As a second line of defence, a listing
+/// that is not published on this council's site is left out rather than exposed.
+pub fn documents(
+    council: &Council,
+    listings: &[&Listing],
+    today: time::Date,
+) -> Vec<(String, Value)> {
+    let mut shown: Vec<&Listing> = listings
+        .iter()
+        .copied()
+        .filter(|l| l.is_published_on(&council.id))
+        .collect();
+    shown.sort_by(|a, b| {
+        a.front
+            .name
+            .to_lowercase()
+            .cmp(&b.front.name.to_lowercase())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let services: Vec<(String, Value)> = shown
+        .iter()
+        .map(|l| {
+            let id = service_id(l);
+            (service_path(&id.to_string()), service(council, l, today))
+        })
+        .collect();
+    let entries: Vec<Value> = services.iter().map(|(_, s)| list_entry(s)).collect();
+    let mut docs = vec![
+        (ROOT_PATH.to_string(), root()),
+        (SERVICES_PATH.to_string(), services_page(entries)),
+    ];
+    docs.extend(services);
+    docs
+}
+
+/// `GET /`: which standard the feed follows and where it is described.
+fn root() -> Value {
+    json!({
+        "version": VERSION,
+        "profile": PROFILE_URL,
+        "openapi_url": OPENAPI_URL,
+    })
+}
+
+/// `GET /services`: one page holding every service.
+fn services_page(contents: Vec<Value>) -> Value {
+    json!({
+        "total_items": contents.len(),
+        "total_pages": 1,
+        "page_number": 1,
+        "size": contents.len(),
+        "first_page": true,
+        "last_page": true,
+        "empty": contents.is_empty(),
+        "contents": contents,
+    })
+}
+
+/// A service as the `/services` list shows it: its one-to-one fields and its organization,
+/// without the arrays of related records (the API reference's "list" shape), so the list
+/// stays small for a council with a thousand listings.
+fn list_entry(service: &Value) -> Value {
+    match service {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_array())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The listing's service id: its `id` when that is a UUID (it always is when the built-in
+/// listing schema checked it), otherwise a UUID made from whatever the id is.
+fn service_id(listing: &Listing) -> Uuid {
+    Uuid::parse_str(&listing.id).unwrap_or_else(|_| Uuid::new_v5(&NAMESPACE, listing.id.as_bytes()))
+}
+
+/// An id for something that belongs to one service, the same on every build.
+fn child_id(service: &Uuid, kind: &str, key: &str) -> Uuid {
+    Uuid::new_v5(service, format!("{kind}/{key}").as_bytes())
+}
+
+/// The full service, as `GET /services/{id}` returns it.
+fn service(council: &Council, listing: &Listing, today: time::Date) -> Value {
+    let f = &listing.front;
+    let id = service_id(listing);
+    let checked = last_checked(f, today);
+    let page = format!(
+        "{}{}",
+        council.settings.base_url,
+        crate::render::listing_url(&listing.slug)
+    );
+    let organization = organization(&id, f);
+    let doc = json!({
+        "id": id.to_string(),
+        "organization_id": organization["id"].clone(),
+        "name": f.name.trim(),
+        "description": description(listing),
+        "url": web_address(&page),
+        "email": f.contact.email.as_deref().and_then(email_address),
+        "status": status(&f.status),
+        "alert": alert(f),
+        "accreditations": accreditations(council, f),
+        "assured_date": checked.map(|d| d.to_string()),
+        "assurer_email": council.settings.contact.email.as_deref().and_then(email_address),
+        "last_modified": format!("{}T00:00:00.000Z", checked.unwrap_or(today)),
+        "organization": organization,
+        "schedules": schedules(&id, f),
+        "service_areas": service_areas(&id, council, f),
+        "cost_options": cost_options(&id, f),
+        "contacts": contacts(&id, f),
+        "attributes": attributes(&id, f),
+    });
+    prune(doc)
+}
+
+/// One enterprise is one organization, named as the service is.
+fn organization(service: &Uuid, f: &FrontMatter) -> Value {
+    json!({
+        "id": child_id(service, "organization", "").to_string(),
+        "name": f.name.trim(),
+        "description": f.summary.trim(),
+        "email": f.contact.email.as_deref().and_then(email_address),
+        "website": f.contact.website.as_deref().and_then(web_address),
+    })
+}
+
+/// The summary, then the enterprise's own words without markup.
+fn description(listing: &Listing) -> String {
+    let summary = listing.front.summary.trim();
+    let body = crate::render::to_plain_text(&listing.body);
+    if body.trim().is_empty() {
+        summary.to_string()
+    } else {
+        format!("{summary}\n\n{}", body.trim())
+    }
+}
+
+/// Our statuses in ORUK's words. `closed` listings are withheld before they get here; an
+/// unknown status that a council's own schema allows is published, so it reads as active.
+fn status(status: &str) -> &'static str {
+    match status {
+        "paused" => "temporarily closed",
+        "closed" => "inactive",
+        _ => "active",
+    }
+}
+
+/// Short-term news for someone about to get in touch.
+fn alert(f: &FrontMatter) -> Option<&'static str> {
+    match (
+        f.status.as_str(),
+        f.availability.taking_new_clients.as_deref(),
+    ) {
+        ("paused", _) => Some("Paused: not offering support at the moment."),
+        ("full", _) | (_, Some("no")) => Some("Not taking new clients at the moment."),
+        (_, Some("limited")) => Some("Taking a limited number of new clients."),
+        _ => None,
+    }
+}
+
+/// What the council's listing vouches for, and the basis for any CQC registration.
+fn accreditations(council: &Council, f: &FrontMatter) -> String {
+    let mut text = format!(
+        "Meets {}'s standards for community micro-enterprises. A listing is not a recommendation.",
+        council.settings.name.trim()
+    );
+    if let Some(cqc) = &f.standards.cqc {
+        match (cqc.registered, &cqc.location_id, &cqc.basis) {
+            (true, Some(location), _) => text.push_str(&format!(
+                " Registered with the Care Quality Commission (location {}).",
+                location.trim()
+            )),
+            (true, None, _) => text.push_str(" Registered with the Care Quality Commission."),
+            (false, _, Some(basis)) => text.push_str(&format!(
+                " Not registered with the Care Quality Commission: {}",
+                sentence(basis)
+            )),
+            (false, _, None) => {}
+        }
+    }
+    text
+}
+
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// When the council last checked the listing's evidence, never later than `today` (a date
+/// in the future is a typing slip the standards stage warns about).
+fn last_checked(f: &FrontMatter, today: time::Date) -> Option<time::Date> {
+    let text = f.review.last_checked.as_deref()?;
+    let date =
+        time::Date::parse(text, &time::format_description::well_known::Iso8601::DATE).ok()?;
+    Some(date.min(today))
+}
+
+/// The days the enterprise usually works, as one weekly RFC 5545 rule.
+fn schedules(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
+    const DAYS: [(&str, &str, &str); 7] = [
+        ("mon", "MO", "Monday"),
+        ("tue", "TU", "Tuesday"),
+        ("wed", "WE", "Wednesday"),
+        ("thu", "TH", "Thursday"),
+        ("fri", "FR", "Friday"),
+        ("sat", "SA", "Saturday"),
+        ("sun", "SU", "Sunday"),
+    ];
+    let days: Vec<&(&str, &str, &str)> = DAYS
+        .iter()
+        .filter(|(key, _, _)| f.availability.days.iter().any(|d| d == key))
+        .collect();
+    if days.is_empty() {
+        return Vec::new();
+    }
+    let byday: Vec<&str> = days.iter().map(|d| d.1).collect();
+    let names: Vec<&str> = days.iter().map(|d| d.2).collect();
+    vec![json!({
+        "id": child_id(service, "schedule", "weekly").to_string(),
+        "freq": "WEEKLY",
+        "interval": 1,
+        "byday": byday.join(","),
+        "description": format!("Usually available on {}.", and_list(&names)),
+    })]
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Towns and postcode districts, never an address: many enterprises work from home.
+fn service_areas(service: &Uuid, council: &Council, f: &FrontMatter) -> Vec<Value> {
+    let towns = f.service_area.towns.iter().map(|town| {
+        let name = council
+            .settings
+            .areas
+            .iter()
+            .find(|a| a.town.eq_ignore_ascii_case(town))
+            .map(|a| a.town.trim())
+            .unwrap_or(town.trim());
+        json!({
+            "id": child_id(service, "service_area/town", &name.to_lowercase()).to_string(),
+            "name": name,
+        })
+    });
+    let districts = f.service_area.postcode_districts.iter().map(|d| {
+        let district = d.trim().to_uppercase();
+        json!({
+            "id": child_id(service, "service_area/postcode_district", &district).to_string(),
+            "name": format!("{district} postcode district"),
+            "extent": district,
+            "extent_type": "text",
+        })
+    });
+    towns.chain(districts).collect()
+}
+
+/// Prices in pounds, with what each one is for.
+fn cost_options(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
+    f.cost
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.amount.is_finite() && c.amount >= 0.0)
+        .map(|(i, c)| {
+            json!({
+                "id": child_id(service, "cost_option", &i.to_string()).to_string(),
+                "amount": (c.amount * 100.0).round() / 100.0,
+                "amount_description": per_unit(&c.unit),
+                "option": c.description.as_deref().map(str::trim),
+                "currency": "GBP",
+            })
+        })
+        .collect()
+}
+
+fn per_unit(unit: &str) -> String {
+    match unit {
+        "fixed" => "fixed price".to_string(),
+        other => format!("per {}", other.replace('_', " ")),
+    }
+}
+
+/// The contact person by first name only, with the phone number.
+fn contacts(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
+    let c = &f.contact;
+    let name = c
+        .first_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let phone = c.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    if name.is_none() && phone.is_none() {
+        return Vec::new();
+    }
+    let phones: Vec<Value> = phone
+        .map(|number| {
+            json!({
+                "id": child_id(service, "phone", "contact").to_string(),
+                "number": number,
+            })
+        })
+        .into_iter()
+        .collect();
+    vec![json!({
+        "id": child_id(service, "contact", "").to_string(),
+        "name": name,
+        "phones": phones,
+    })]
+}
+
+/// A term in one of our own vocabularies (`carepages:support_types`, `carepages:who_for`).
+struct OwnVocabulary {
+    taxonomy: &'static str,
+    link_type: &'static str,
+    what: &'static str,
+}
+
+const SUPPORT_TYPES: OwnVocabulary = OwnVocabulary {
+    taxonomy: "carepages:support_types",
+    link_type: "service_type",
+    what: "Kind of support offered",
+};
+
+const WHO_FOR: OwnVocabulary = OwnVocabulary {
+    taxonomy: "carepages:who_for",
+    link_type: "intended_audience",
+    what: "Who the support is for",
+};
+
+/// The LGA's lists (LG Inform Plus "esd" standards), which ORUK directories use for
+/// service types and needs.
+const LGA_SERVICES_LIST: &str = "http://id.esd.org.uk/list/services";
+const LGA_NEEDS_LIST: &str = "http://id.esd.org.uk/list/needs";
+
+/// Support types that match a term in the LGA Services list: (our key, LGA id, LGA label).
+///
+/// Kept small and honest: only terms whose LGA definition describes the same support. Ids
+/// and labels are from the LGA Services list (version 4 labels, as published with the
+/// `ckanext-esdstandards` data in 2015); 242 is also quoted in Open Referral UK's "Use of
+/// Taxonomies" guidance. Companionship, shopping and errands, transport and escort,
+/// handyperson, pet care, wellbeing therapies and life skills have no LGA term that means
+/// the same (community transport, for example, is defined as non-profit transport), so
+/// they carry only our own term.
+const LGA_SERVICES: &[(&str, &str, &str)] = &[
+    ("home_help", "242", "Care at home"),
+    ("personal_care", "242", "Care at home"),
+    ("meals", "315", "Mobile meals"),
+    ("day_opportunities", "296", "Community and day centres"),
+    (
+        "activities_hobbies",
+        "241",
+        "Leisure and social activities inclusion",
+    ),
+    ("short_breaks", "227", "Respite care for adults"),
+    ("sitting_service", "227", "Respite care for adults"),
+    ("gardening", "147", "Assisted garden maintenance"),
+    (
+        "work_support",
+        "239",
+        "Disabled people - employment and training schemes",
+    ),
+    ("carer_support", "225", "Adult carers"),
+];
+
+/// Support types that meet a need in the LGA Needs list: (our key, LGA id, LGA label), from
+/// Open Referral UK's "Use of Taxonomies" guidance. `who_for` values describe people's
+/// circumstances, not needs; the LGA circumstances list is not mapped here.
+const LGA_NEEDS: &[(&str, &str, &str)] = &[("companionship", "69", "Social inclusion")];
+
+/// Taxonomy links: our own support types and who-it-is-for terms, and the LGA terms that
+/// match (each once, even when two support types share one).
+fn attributes(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
+    let mut terms: Vec<(&'static str, Value)> = Vec::new();
+    for key in &f.support_types {
+        terms.push((SUPPORT_TYPES.link_type, own_term(&SUPPORT_TYPES, key)));
+    }
+    // Grouped by list (all LGA services, then all LGA needs) so the order reads well.
+    for key in &f.support_types {
+        for (_, id, label) in LGA_SERVICES.iter().filter(|(k, _, _)| k == key) {
+            let term = lga_term(LGA_SERVICES_LIST, "Services", "service", id, label);
+            terms.push(("service_type", term));
+        }
+    }
+    for key in &f.support_types {
+        for (_, id, label) in LGA_NEEDS.iter().filter(|(k, _, _)| k == key) {
+            terms.push(("need", lga_term(LGA_NEEDS_LIST, "Needs", "need", id, label)));
+        }
+    }
+    for key in &f.who_for {
+        terms.push((WHO_FOR.link_type, own_term(&WHO_FOR, key)));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    terms
+        .into_iter()
+        .filter(|(_, term)| seen.insert(term["id"].as_str().unwrap_or_default().to_string()))
+        .map(|(link_type, term)| {
+            let term_id = term["id"].as_str().unwrap_or_default().to_string();
+            json!({
+                "id": child_id(service, "attribute", &term_id).to_string(),
+                "link_id": service.to_string(),
+                "link_type": link_type,
+                "taxonomy_term_id": term_id,
+                "taxonomy_term": term,
+            })
+        })
+        .collect()
+}
+
+fn own_term(vocabulary: &OwnVocabulary, key: &str) -> Value {
+    let name = label(key);
+    json!({
+        "id": Uuid::new_v5(&NAMESPACE, format!("{}/{key}", vocabulary.taxonomy).as_bytes()).to_string(),
+        "name": name,
+        "term": key,
+        "description": format!("{}: {}.", vocabulary.what, name.to_lowercase()),
+        "taxonomy": vocabulary.taxonomy,
+        "taxonomy_id": Uuid::new_v5(&NAMESPACE, vocabulary.taxonomy.as_bytes()).to_string(),
+    })
+}
+
+fn lga_term(list: &str, list_name: &str, kind: &str, id: &str, label: &str) -> Value {
+    let uri = format!("http://id.esd.org.uk/{kind}/{id}");
+    json!({
+        "id": Uuid::new_v5(&Uuid::NAMESPACE_URL, uri.as_bytes()).to_string(),
+        "name": label,
+        "term": id,
+        "description": format!("LGA {list_name} list, term {id}: {label}."),
+        "taxonomy": list,
+        "taxonomy_id": Uuid::new_v5(&Uuid::NAMESPACE_URL, list.as_bytes()).to_string(),
+        "term_uri": uri,
+    })
+}
+
+/// A readable label for an enumeration key (`home_help` → `Home help`). The feed is not
+/// themed, so it does not use a theme's translations.
+pub(crate) fn label(key: &str) -> String {
+    let words = key.trim().replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Drops nulls, empty strings and empty arrays from every object, so optional fields are
+/// left out rather than written empty.
+fn prune(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, prune(v)))
+                .filter(|(_, v)| !is_empty(v))
+                .collect::<Map<String, Value>>(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(prune).collect()),
+        other => other,
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// An `http(s)` address written so that it is a valid URI: characters a URI may not hold
+/// are percent-encoded. `None` when the host is not a plain host name (a URI could not be
+/// made from it without guessing).
+pub(crate) fn web_address(text: &str) -> Option<String> {
+    let text = text.trim();
+    let scheme_end = text.find("://")?;
+    let scheme = text[..scheme_end].to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let rest = &text[scheme_end + 3..];
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(host_end);
+    let (host, port) = match authority.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    let host_ok = !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if !host_ok || !port_ok {
+        return None;
+    }
+    let mut out = format!("{scheme}://{}", authority.to_ascii_lowercase());
+    let mut seen_fragment = false;
+    let bytes = tail.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let keep = match b {
+            b'%' => {
+                bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+            }
+            b'#' if !seen_fragment => {
+                seen_fragment = true;
+                true
+            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => true,
+            b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' => true,
+            b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'?' => true,
+            _ => false,
+        };
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Some(out)
+}
+
+/// The address when it is a plain `local@domain.tld` one, `None` otherwise. Stricter than
+/// the listing schema's `email` format, so whatever it lets through is a valid `email`.
+pub(crate) fn email_address(text: &str) -> Option<String> {
+    let text = text.trim();
+    let (local, domain) = text.rsplit_once('@')?;
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~-".contains(&b))
+        });
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    (local_ok && domain_ok).then(|| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Cost, Cqc};
+    use crate::standards::{Decision, Directory};
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+    use time::macros::date;
+
+    const TODAY: time::Date = date!(2026 - 06 - 01);
+
+    fn fixture() -> Directory {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        crate::check(&root, TODAY).expect("the basic fixture checks")
+    }
+
+    fn council(dir: &Directory) -> &Council {
+        dir.councils
+            .iter()
+            .find(|c| c.id == "testshire")
+            .expect("testshire")
+    }
+
+    fn published(dir: &Directory) -> Vec<&Listing> {
+        dir.published_for("testshire")
+    }
+
+    /// A published listing made from a fixture one, changed by `change`.
+    fn variant(base: &Listing, slug: &str, change: impl FnOnce(&mut Listing)) -> Listing {
+        let mut l = base.clone();
+        l.slug = slug.to_string();
+        l.id = crate::standards::id_from_slug(slug);
+        l.decisions = BTreeMap::from([("testshire".to_string(), Decision::Published)]);
+        change(&mut l);
+        l
+    }
+
+    /// Listings that reach every branch of the mapping.
+    fn varied(dir: &Directory) -> Vec<Listing> {
+        let kindly = dir
+            .listings
+            .iter()
+            .find(|l| l.slug == "kindly-hands")
+            .expect("kindly-hands");
+        vec![
+            variant(kindly, "paused-care", |l| {
+                l.front.name = "Paused Care".into();
+                l.front.status = "paused".into();
+                l.front.support_types =
+                    vec!["personal_care".into(), "home_help".into(), "meals".into()];
+                l.front.standards.cqc = Some(Cqc {
+                    registered: false,
+                    basis: Some("Self-employed; care directed by the client".into()),
+                    location_id: None,
+                });
+                l.front.cost = vec![
+                    Cost {
+                        amount: 18.0,
+                        unit: "hour".into(),
+                        description: None,
+                    },
+                    Cost {
+                        amount: 0.45,
+                        unit: "mile".into(),
+                        description: Some("Travel with the client".into()),
+                    },
+                    Cost {
+                        amount: 40.0,
+                        unit: "fixed".into(),
+                        description: Some("Garden tidy".into()),
+                    },
+                ];
+                l.front.availability.days =
+                    vec!["sun".into(), "mon".into(), "sat".into(), "mon".into()];
+            }),
+            variant(kindly, "full-house", |l| {
+                l.front.name = "Full House <Help> & \"Care\"".into();
+                l.front.status = "full".into();
+                l.front.contact.first_name = None;
+                l.front.contact.phone = None;
+                l.front.contact.website = Some("https://full.example/a path/ünï?q=<x>#a#b".into());
+                l.front.support_types = vec!["companionship".into(), "carer_support".into()];
+                l.front.who_for = vec!["carers".into()];
+                l.front.review.last_checked = Some("2030-01-01".into());
+                l.front.standards.cqc = Some(Cqc {
+                    registered: true,
+                    location_id: Some("1-123456789".into()),
+                    basis: None,
+                });
+                l.body = String::new();
+            }),
+            variant(kindly, "odd-web", |l| {
+                l.front.name = "Odd Web".into();
+                l.front.contact.website = Some("https://exa_mple[1]/".into());
+                l.front.contact.email = Some("not an email".into());
+                l.front.availability.days.clear();
+                l.front.review.last_checked = None;
+                l.front.service_area.towns = vec!["williton".into()];
+                l.front.service_area.postcode_districts = vec!["ta4".into()];
+            }),
+        ]
+    }
+
+    /// The official ORUK 3.0 schemas, from `../shared/oruk-3.0` beside the repository,
+    /// with a validator for each kind of document compiled once.
+    struct OrukSchemas {
+        files: BTreeMap<String, Value>,
+        root: jsonschema::Validator,
+        page: jsonschema::Validator,
+        service: jsonschema::Validator,
+        phone: jsonschema::Validator,
+    }
+
+    const BASE: &str = "https://oruk.schemas.invalid/";
+
+    impl OrukSchemas {
+        fn load() -> OrukSchemas {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/oruk-3.0");
+            let mut files: BTreeMap<String, Value> = BTreeMap::new();
+            let entries = std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("the ORUK schemas in {}: {e}", dir.display()));
+            for entry in entries {
+                let path: PathBuf = entry.expect("a directory entry").path();
+                if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                    continue;
+                }
+                let name = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .expect("a file name")
+                    .to_string();
+                let text = std::fs::read_to_string(&path).expect("a readable schema");
+                files.insert(name, serde_json::from_str(&text).expect("schema JSON"));
+            }
+            assert!(
+                files.contains_key("service.json"),
+                "no service.json in {}",
+                dir.display()
+            );
+            let registry = jsonschema::Registry::new()
+                .draft(jsonschema::Draft::Draft202012)
+                .extend(files.iter().map(|(n, s)| (format!("{BASE}{n}"), s.clone())))
+                .expect("schema URIs")
+                .prepare()
+                .expect("the ORUK schemas resolve");
+            // Schemas refer to each other by file name, resolved against BASE.
+            let compile = |schema: Value| {
+                jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .with_base_uri(format!("{BASE}document.json"))
+                    .with_registry(&registry)
+                    .should_validate_formats(true)
+                    .build(&schema)
+                    .expect("the schema compiles")
+            };
+            OrukSchemas {
+                root: compile(root_schema()),
+                page: compile(page_schema()),
+                service: compile(service_schema()),
+                phone: compile(json!({"$ref": "phone.json"})),
+                files,
+            }
+        }
+
+        /// Every property written is one the official schema declares, apart from the
+        /// HSDS 3.0 fields the UK profile leaves out (see the module notes).
+        fn undeclared(&self, file: &str, instance: &Value, at: &str, out: &mut Vec<String>) {
+            const ALLOWED_EXTRAS: [(&str, &str); 2] =
+                [("contact.json", "phones"), ("cost_option.json", "currency")];
+            let Some(schema) = self.files.get(file) else {
+                return out.push(format!("{at}: no schema {file}"));
+            };
+            let Some(object) = instance.as_object() else {
+                return;
+            };
+            for (key, value) in object {
+                let here = format!("{at}/{key}");
+                if ALLOWED_EXTRAS.contains(&(file, key.as_str())) {
+                    if key == "phones" {
+                        for (i, phone) in value.as_array().into_iter().flatten().enumerate() {
+                            self.undeclared("phone.json", phone, &format!("{here}/{i}"), out);
+                        }
+                    }
+                    continue;
+                }
+                let Some(property) = schema["properties"].get(key) else {
+                    out.push(format!("{here} is not in {file}"));
+                    continue;
+                };
+                let target = property
+                    .get("$ref")
+                    .or_else(|| property.pointer("/items/$ref"))
+                    .and_then(Value::as_str);
+                match (target, value) {
+                    (Some(next), Value::Array(items)) => {
+                        for (i, item) in items.iter().enumerate() {
+                            self.undeclared(next, item, &format!("{here}/{i}"), out);
+                        }
+                    }
+                    (Some(next), item) => self.undeclared(next, item, &here, out),
+                    (None, _) => {}
+                }
+            }
+        }
+    }
+
+    /// `GET /` as the UK profile's OpenAPI description defines it.
+    fn root_schema() -> Value {
+        json!({
+            "type": "object",
+            "required": ["version", "profile", "openapi_url"],
+            "properties": {
+                "version": {"const": "HSDS-UK-3.0"},
+                "profile": {"type": "string", "format": "uri"},
+                "openapi_url": {"type": "string", "format": "uri"},
+            },
+        })
+    }
+
+    /// `GET /services`: the OpenAPI description's `Page` with `contents` of services.
+    fn page_schema() -> Value {
+        json!({
+            "type": "object",
+            "required": ["total_items", "total_pages", "page_number", "size",
+                         "first_page", "last_page", "empty", "contents"],
+            "properties": {
+                "total_items": {"type": "integer"},
+                "total_pages": {"type": "integer"},
+                "page_number": {"type": "integer"},
+                "size": {"type": "integer"},
+                "first_page": {"type": "boolean"},
+                "last_page": {"type": "boolean"},
+                "empty": {"type": "boolean"},
+                "contents": {"type": "array", "items": {"$ref": "service.json"}},
+            },
+        })
+    }
+
+    fn service_schema() -> Value {
+        json!({"$ref": "service.json", "required": ["url", "organization_id"]})
+    }
+
+    fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+        validator
+            .iter_errors(instance)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect()
+    }
+
+    /// Validates every document; returns the problems, each naming its file.
+    fn problems(schemas: &OrukSchemas, docs: &[(String, Value)]) -> Vec<String> {
+        let mut out = Vec::new();
+        for (path, doc) in docs {
+            let (schema, found) = match path.as_str() {
+                ROOT_PATH => (&schemas.root, Vec::new()),
+                SERVICES_PATH => {
+                    let mut found = Vec::new();
+                    for (i, entry) in doc["contents"].as_array().into_iter().flatten().enumerate() {
+                        schemas.undeclared(
+                            "service.json",
+                            entry,
+                            &format!("/contents/{i}"),
+                            &mut found,
+                        );
+                    }
+                    (&schemas.page, found)
+                }
+                _ => {
+                    let mut found = Vec::new();
+                    schemas.undeclared("service.json", doc, "", &mut found);
+                    for (i, contact) in doc["contacts"].as_array().into_iter().flatten().enumerate()
+                    {
+                        for phone in contact["phones"].as_array().into_iter().flatten() {
+                            found.extend(
+                                errors(&schemas.phone, phone)
+                                    .into_iter()
+                                    .map(|e| format!("/contacts/{i}/phones: {e}")),
+                            );
+                        }
+                    }
+                    (&schemas.service, found)
+                }
+            };
+            out.extend(found.into_iter().map(|p| format!("{path}: {p}")));
+            out.extend(
+                errors(schema, doc)
+                    .into_iter()
+                    .map(|e| format!("{path}: {e}")),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn every_document_validates_against_the_official_schemas() {
+        let dir = fixture();
+        let schemas = OrukSchemas::load();
+        let extra = varied(&dir);
+        let mut listings = published(&dir);
+        listings.extend(extra.iter());
+        let docs = documents(council(&dir), &listings, TODAY);
+        assert_eq!(docs.len(), 2 + listings.len());
+        let found = problems(&schemas, &docs);
+        assert!(found.is_empty(), "{}", found.join("\n"));
+    }
+
+    #[test]
+    fn an_empty_directory_is_a_valid_empty_feed() {
+        let dir = fixture();
+        let docs = documents(council(&dir), &[], TODAY);
+        assert_eq!(docs.len(), 2);
+        let page = &docs[1].1;
+        assert_eq!(page["total_items"], 0);
+        assert_eq!(page["empty"], true);
+        assert_eq!(page["contents"], json!([]));
+        let found = problems(&OrukSchemas::load(), &docs);
+        assert!(found.is_empty(), "{}", found.join("\n"));
+    }
+
+    #[test]
+    fn the_schema_check_catches_a_broken_service() {
+        let schemas = OrukSchemas::load();
+        let broken = json!({"id": "not-a-uuid", "name": "X", "status": "open",
+                            "contacts": [{"name": "Sam"}], "nickname": "x"});
+        let found = problems(&schemas, &[("oruk/services/x.json".into(), broken)]);
+        let all = found.join("\n");
+        for expected in [
+            "not-a-uuid",
+            "open",
+            "\"id\" is a required property",
+            "nickname",
+            "url",
+        ] {
+            assert!(all.contains(expected), "missing {expected} in:\n{all}");
+        }
+    }
+
+    #[test]
+    fn root_and_list_envelope_describe_the_feed() {
+        let dir = fixture();
+        let listings = published(&dir);
+        let docs = documents(council(&dir), &listings, TODAY);
+        assert_eq!(docs[0].0, "oruk/index.json");
+        assert_eq!(docs[0].1["version"], "HSDS-UK-3.0");
+        assert_eq!(docs[1].0, "oruk/services/index.json");
+        let page = &docs[1].1;
+        assert_eq!(page["total_items"], listings.len());
+        assert_eq!(page["size"], listings.len());
+        assert_eq!(
+            page["contents"].as_array().map(Vec::len),
+            Some(listings.len())
+        );
+        assert_eq!(
+            (&page["total_pages"], &page["page_number"]),
+            (&json!(1), &json!(1))
+        );
+        assert_eq!(page["empty"], false);
+        for entry in page["contents"].as_array().into_iter().flatten() {
+            assert!(
+                entry.get("contacts").is_none(),
+                "lists carry no arrays: {entry}"
+            );
+            assert!(entry["organization"]["id"].is_string());
+        }
+        let ids: Vec<&str> = page["contents"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["id"].as_str())
+            .collect();
+        let files: Vec<String> = docs[2..].iter().map(|(p, _)| p.clone()).collect();
+        let expected: Vec<String> = ids.iter().map(|id| service_path(id)).collect();
+        assert_eq!(files, expected);
+    }
+
+    #[test]
+    fn withheld_listings_never_appear() {
+        let dir = fixture();
+        let withheld = dir
+            .listings
+            .iter()
+            .find(|l| l.slug == "quiet-withheld")
+            .expect("the withheld fixture");
+        assert!(!withheld.is_published_on("testshire"));
+        let mut listings = published(&dir);
+        let shown = listings.len();
+        listings.push(withheld);
+        let docs = documents(council(&dir), &listings, TODAY);
+        let text = serde_json::to_string(&docs).expect("json");
+        assert!(!text.contains("Quiet Company"));
+        assert!(!text.contains(&withheld.id));
+        assert_eq!(docs[1].1["total_items"], shown);
+    }
+
+    #[test]
+    fn ids_are_stable_across_runs_and_distinct() {
+        let dir = fixture();
+        let extra = varied(&dir);
+        let mut listings = published(&dir);
+        listings.extend(extra.iter());
+        let first = documents(council(&dir), &listings, TODAY);
+        listings.reverse();
+        let again = documents(council(&dir), &listings, TODAY);
+        assert_eq!(
+            first, again,
+            "same feed whatever order the listings come in"
+        );
+        let kindly = dir
+            .listings
+            .iter()
+            .find(|l| l.slug == "kindly-hands")
+            .expect("kindly-hands");
+        let path = service_path(&kindly.id);
+        let doc = &first
+            .iter()
+            .find(|(p, _)| *p == path)
+            .expect("kindly's file")
+            .1;
+        assert_eq!(doc["id"], kindly.id.as_str());
+        let org = Uuid::new_v5(
+            &Uuid::parse_str(&kindly.id).expect("uuid"),
+            b"organization/",
+        );
+        assert_eq!(doc["organization"]["id"], org.to_string());
+        assert_eq!(doc["organization_id"], org.to_string());
+
+        let mut ids = Vec::new();
+        for (_, d) in &first[2..] {
+            collect_ids(d, &mut ids);
+        }
+        let mut own: Vec<&String> = ids
+            .iter()
+            .filter(|(k, _)| k != "term")
+            .map(|(_, v)| v)
+            .collect();
+        let before = own.len();
+        own.sort();
+        own.dedup();
+        assert_eq!(
+            own.len(),
+            before,
+            "ids of services and their parts are unique"
+        );
+    }
+
+    /// Every `id` in a document, tagged `term` when it is a shared taxonomy term's.
+    fn collect_ids(value: &Value, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if k == "id" {
+                        if let Some(id) = v.as_str() {
+                            out.push(("own".into(), id.to_string()));
+                        }
+                    } else if k == "taxonomy_term" {
+                        if let Some(id) = v["id"].as_str() {
+                            out.push(("term".into(), id.to_string()));
+                        }
+                    } else {
+                        collect_ids(v, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect_ids(v, out)),
+            _ => {}
+        }
+    }
+
+    fn doc_for<'a>(docs: &'a [(String, Value)], slug_id: &str) -> &'a Value {
+        let path = service_path(slug_id);
+        &docs
+            .iter()
+            .find(|(p, _)| *p == path)
+            .expect("a service file")
+            .1
+    }
+
+    #[test]
+    fn a_listing_maps_field_by_field() {
+        let dir = fixture();
+        let listings = published(&dir);
+        let docs = documents(council(&dir), &listings, TODAY);
+        let kindly = listings
+            .iter()
+            .find(|l| l.slug == "kindly-hands")
+            .expect("kindly-hands");
+        let s = doc_for(&docs, &kindly.id);
+        assert_eq!(s["name"], "Kindly Hands");
+        assert_eq!(
+            s["url"],
+            "https://care.testshire.example/enterprises/kindly-hands/"
+        );
+        assert_eq!(s["email"], "hello@kindlyhands.example");
+        assert_eq!(s["status"], "active");
+        assert_eq!(s["assured_date"], "2026-05-20");
+        assert_eq!(s["last_modified"], "2026-05-20T00:00:00.000Z");
+        assert_eq!(s["assurer_email"], "care@testshire.example");
+        let description = s["description"].as_str().expect("description");
+        assert!(description.starts_with("Friendly help at home"));
+        assert!(description.contains("What I offer"));
+        assert!(!description.contains("##"));
+        assert_eq!(s["organization"]["website"], "https://kindlyhands.example");
+        assert_eq!(s["contacts"][0]["name"], "Sam");
+        assert_eq!(s["contacts"][0]["phones"][0]["number"], "07700 900123");
+        assert_eq!(s["cost_options"][0]["amount"], 19.5);
+        assert_eq!(s["cost_options"][0]["amount_description"], "per hour");
+        assert_eq!(s["cost_options"][0]["option"], "Minimum one hour");
+        assert_eq!(s["cost_options"][0]["currency"], "GBP");
+        assert_eq!(s["schedules"][0]["freq"], "WEEKLY");
+        assert_eq!(s["schedules"][0]["byday"], "MO,TU,WE");
+        let areas: Vec<&str> = s["service_areas"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a["name"].as_str())
+            .collect();
+        assert_eq!(areas, ["Williton", "TA4 postcode district"]);
+        let terms: Vec<(&str, &str)> = s["attributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| {
+                (
+                    a["taxonomy_term"]["taxonomy"].as_str().unwrap_or(""),
+                    a["taxonomy_term"]["name"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            terms,
+            [
+                ("carepages:support_types", "Companionship"),
+                ("carepages:support_types", "Home help"),
+                (LGA_SERVICES_LIST, "Care at home"),
+                (LGA_NEEDS_LIST, "Social inclusion"),
+                ("carepages:who_for", "Older people"),
+                ("carepages:who_for", "Dementia"),
+            ]
+        );
+        let lga = &s["attributes"][2]["taxonomy_term"];
+        assert_eq!(lga["term_uri"], "http://id.esd.org.uk/service/242");
+        assert!(s.get("alert").is_none());
+        // Omitted, not null or empty.
+        let text = serde_json::to_string(&docs).expect("json");
+        assert!(!text.contains("null") && !text.contains("\"\"") && !text.contains("[]"));
+    }
+
+    #[test]
+    fn statuses_days_costs_and_odd_values_map_safely() {
+        let dir = fixture();
+        let extra = varied(&dir);
+        let listings: Vec<&Listing> = extra.iter().collect();
+        let docs = documents(council(&dir), &listings, TODAY);
+
+        let paused = doc_for(&docs, &extra[0].id);
+        assert_eq!(paused["status"], "temporarily closed");
+        assert_eq!(paused["schedules"][0]["byday"], "MO,SA,SU");
+        assert_eq!(
+            paused["schedules"][0]["description"],
+            "Usually available on Monday, Saturday and Sunday."
+        );
+        let costs: Vec<(&Value, &Value)> = paused["cost_options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| (&c["amount"], &c["amount_description"]))
+            .collect();
+        assert_eq!(
+            costs,
+            [
+                (&json!(18.0), &json!("per hour")),
+                (&json!(0.45), &json!("per mile")),
+                (&json!(40.0), &json!("fixed price"))
+            ]
+        );
+        let care_at_home = paused["attributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|a| a["taxonomy_term"]["name"] == "Care at home")
+            .count();
+        assert_eq!(
+            care_at_home, 1,
+            "one LGA term even when two support types match it"
+        );
+        assert!(paused["accreditations"]
+            .as_str()
+            .is_some_and(|a| a.ends_with("Self-employed; care directed by the client.")));
+
+        let full = doc_for(&docs, &extra[1].id);
+        assert_eq!(full["status"], "active");
+        assert_eq!(full["alert"], "Not taking new clients at the moment.");
+        assert_eq!(full["name"], "Full House <Help> & \"Care\"");
+        assert!(
+            full.get("contacts").is_none(),
+            "no name and no phone: no contact"
+        );
+        assert_eq!(
+            full["organization"]["website"],
+            "https://full.example/a%20path/%C3%BCn%C3%AF?q=%3Cx%3E#a%23b"
+        );
+        assert_eq!(
+            full["assured_date"], "2026-06-01",
+            "a future check date is capped"
+        );
+        assert!(full["accreditations"]
+            .as_str()
+            .is_some_and(|a| a.contains("(location 1-123456789)")));
+
+        let odd = doc_for(&docs, &extra[2].id);
+        assert!(odd["organization"].get("website").is_none());
+        assert!(odd.get("email").is_none());
+        assert!(odd.get("schedules").is_none());
+        assert!(odd.get("assured_date").is_none());
+        assert_eq!(odd["last_modified"], "2026-06-01T00:00:00.000Z");
+        assert_eq!(odd["service_areas"][0]["name"], "Williton");
+        assert_eq!(odd["service_areas"][1]["extent"], "TA4");
+    }
+
+    #[test]
+    fn web_addresses_and_emails_are_checked() {
+        assert_eq!(
+            web_address("HTTPS://Care.Example:8080/a b?x=1%2"),
+            Some("https://care.example:8080/a%20b?x=1%252".into())
+        );
+        assert_eq!(
+            web_address("https://x.example"),
+            Some("https://x.example".into())
+        );
+        assert_eq!(web_address("ftp://x.example/"), None);
+        assert_eq!(web_address("https://user@x.example/"), None);
+        assert_eq!(web_address("https://x.example:80a/"), None);
+        assert_eq!(
+            email_address(" a.b@x.example "),
+            Some("a.b@x.example".into())
+        );
+        assert_eq!(email_address("a@localhost"), None);
+        assert_eq!(email_address("a..b@x.example"), None);
+        assert_eq!(email_address("a b@x.example"), None);
+    }
+}
