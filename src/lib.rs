@@ -304,6 +304,9 @@ fn build_council(
             };
             write("sitemap.xml", publish::sitemap(base, &site.pages))?;
             write("robots.txt", publish::robots(base))?;
+            let settings = &council.settings;
+            let feed = publish::atom::feed(&settings.name, base, &site.listings, opts.today);
+            write(publish::atom::FEED_PATH, feed)?;
             for (path, doc) in publish::oruk::documents(council, listings, opts.today) {
                 write(&path, doc.to_string())?;
             }

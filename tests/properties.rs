@@ -39,7 +39,7 @@ proptest! {
     fn no_input_reaches_the_page_as_script(name in hostile_text(90), summary in hostile_text(250), first in hostile_text(30), note in hostile_text(150), body in hostile_text(2000)) {
         let listing = format!(
             "---\nname: {}\nsummary: {}\ncouncils: [fuzzshire]\nsupport_types: [companionship]\nwho_for: [older_people]\nservice_area: {{towns: [Anytown]}}\ncontact: {{first_name: {}, phone: \"07700 900123\"}}\ncost:\n  - {{amount: 10, unit: hour, description: {}}}\nstandards:\n  evidence:\n    - {{type: public_liability, expires: 2027-01-31}}\n    - {{type: dbs_enhanced, issued: 2025-10-15}}\n    - {{type: safeguarding_training, completed: 2025-09-20}}\nreview: {{last_checked: 2026-05-20}}\nconsent: {{publish: true}}\n---\n{}\n",
-            quoted(&format!("N {name}")), quoted(&format!("Summary: {summary}")), quoted(&format!("F{first}")), quoted(&note), body
+            quoted(&format!("N {name}")), quoted(&format!("A summary of the help: {summary}")), quoted(&format!("F{first}")), quoted(&note), body
         );
         let pages = carepages::fuzzing::listing(listing.as_bytes());
         prop_assert!(pages.iter().any(|(p, _)| p == "enterprises/fuzz/index.html"), "the listing did not publish: {listing}");

@@ -3,6 +3,7 @@
 //! failed build leaves `output/` as it was. It also writes the files that tell search
 //! engines about the site (sitemap.xml, robots.txt). It never writes outside `output/`.
 
+pub mod atom;
 pub mod oruk;
 
 use crate::render::Sink;

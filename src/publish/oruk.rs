@@ -731,7 +731,7 @@ mod tests {
         ]
     }
 
-    /// The official ORUK 3.0 schemas, from `../shared/oruk-3.0` beside the repository,
+    /// The official ORUK 3.0 schemas, copied unchanged into `tests/oruk-3.0`,
     /// with a validator for each kind of document compiled once.
     struct OrukSchemas {
         files: BTreeMap<String, Value>,
@@ -745,7 +745,7 @@ mod tests {
 
     impl OrukSchemas {
         fn load() -> OrukSchemas {
-            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/oruk-3.0");
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oruk-3.0");
             let mut files: BTreeMap<String, Value> = BTreeMap::new();
             let entries = std::fs::read_dir(&dir)
                 .unwrap_or_else(|e| panic!("the ORUK schemas in {}: {e}", dir.display()));

@@ -4,6 +4,7 @@
 
 mod markdown;
 pub mod photos;
+mod structured;
 mod theme;
 mod views;
 
@@ -209,11 +210,17 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
 
     let listing_pages: Result<Vec<String>, RenderError> = views
         .par_iter()
-        .map(|v| {
+        .zip(listings.par_iter())
+        .map(|(v, l)| {
+            let canonical = format!("{}{}", s.base_url, v.url);
+            let json_ld = structured::listing(l, v, &canonical);
             renderer.page(
                 &format!("{}index.html", v.url),
                 "listing.html",
-                &[("listing", serde_json::to_value(v).unwrap_or_default())],
+                &[
+                    ("listing", serde_json::to_value(v).unwrap_or_default()),
+                    ("json_ld", serde_json::Value::String(json_ld)),
+                ],
             )
         })
         .collect();

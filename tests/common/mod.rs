@@ -189,7 +189,11 @@ pub fn active_content(html: &str) -> Vec<String> {
             .attr("src")
             .is_some_and(|s| !s.contains(':') && s.contains("assets/search."))
             && el.text().collect::<String>().trim().is_empty();
-        if name == "script" && !own_script {
+        // Structured data is a data block browsers never run, as long as it is only JSON.
+        let data_block = el.value().attr("type") == Some("application/ld+json")
+            && el.value().attr("src").is_none()
+            && serde_json::from_str::<serde_json::Value>(&el.text().collect::<String>()).is_ok();
+        if name == "script" && !own_script && !data_block {
             found.push("<script>".into());
         }
         // The site's own search forms are fine; any other form could send data elsewhere.
