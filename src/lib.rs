@@ -101,6 +101,98 @@ pub fn check(content_root: &Path, today: time::Date) -> Result<standards::Direct
     Ok(standards::validate(content, &rules)?)
 }
 
+/// Content that passed its checks, with what every council's site is made from: the
+/// first half of a build, shared by `build` and the preview server.
+pub struct Prepared {
+    pub directory: standards::Directory,
+    /// The councils being built.
+    pub councils: Vec<standards::Council>,
+    themes: BTreeMap<String, render::Theme>,
+    synonyms: BTreeMap<String, search::Synonyms>,
+    pub timings: Timings,
+}
+
+/// Reads and checks the content, loads themes and synonyms. Fails with every problem found
+/// when any file has an error, before anything is written.
+pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
+    let mut timings = Timings::default();
+    if !opts.content.is_dir() {
+        return Err(BuildError::Usage(format!(
+            "the content folder {} does not exist",
+            opts.content.display()
+        )));
+    }
+    let rules = standards::Rules::load(&opts.content, opts.today)?;
+    let content = timings.time("read content", || content::load(&opts.content));
+    let mut directory = timings.time("check content", || standards::validate(content, &rules))?;
+    let all_councils = std::mem::take(&mut directory.councils);
+    let councils: Vec<standards::Council> = select_councils(&all_councils, &opts.councils)?
+        .into_iter()
+        .cloned()
+        .collect();
+    let selected: Vec<&standards::Council> = councils.iter().collect();
+    let (themes, theme_problems) =
+        timings.time("load themes", || load_themes(&selected, &opts.themes))?;
+    directory.diagnostics.extend(theme_problems);
+    let mut synonyms = BTreeMap::new();
+    for council in &councils {
+        match search::synonyms(&opts.content, council) {
+            Ok(s) => {
+                synonyms.insert(council.id.clone(), s);
+            }
+            Err(d) => directory.diagnostics.push(d),
+        }
+    }
+    if directory.has_errors() {
+        return Err(BuildError::InvalidContent(directory.diagnostics));
+    }
+    directory.councils = all_councils;
+    Ok(Prepared {
+        directory,
+        councils,
+        themes,
+        synonyms,
+        timings,
+    })
+}
+
+impl Prepared {
+    /// Makes one council's whole site into `sink`; returns the number of pages.
+    pub fn build_council(
+        &self,
+        opts: &BuildOptions,
+        council: &standards::Council,
+        sink: &dyn render::Sink,
+    ) -> Result<usize, BuildError> {
+        let listings = self.directory.published_for(&council.id);
+        build_council(
+            opts,
+            council,
+            &listings,
+            &self.themes[&council.settings.theme],
+            &self.synonyms[&council.id],
+            sink,
+        )
+    }
+
+    /// How many listings are shown on at least one council's site, and how many on none.
+    pub fn counts(&self) -> (usize, usize) {
+        let shown: std::collections::BTreeSet<&str> = self
+            .councils
+            .iter()
+            .flat_map(|c| self.directory.published_for(&c.id))
+            .map(|l| l.slug.as_str())
+            .collect();
+        let withheld = self
+            .directory
+            .listings
+            .iter()
+            .filter(|l| !l.is_published())
+            .count();
+        (shown.len(), withheld)
+    }
+}
+
 /// Builds every selected council's site into `output/<council>/`.
 pub fn build(
     opts: &BuildOptions,
@@ -115,46 +207,32 @@ pub fn build(
         ],
     )?;
     progress.set_message("checking content");
-    let mut timings = Timings::default();
-    if !opts.content.is_dir() {
-        return Err(BuildError::Usage(format!(
-            "the content folder {} does not exist",
-            opts.content.display()
-        )));
-    }
-    let rules = standards::Rules::load(&opts.content, opts.today)?;
-    let content = timings.time("read content", || content::load(&opts.content));
-    let mut directory = timings.time("check content", || standards::validate(content, &rules))?;
-    let directory_councils = std::mem::take(&mut directory.councils);
-    let councils = select_councils(&directory_councils, &opts.councils)?;
-    let (themes, theme_problems) =
-        timings.time("load themes", || load_themes(&councils, &opts.themes))?;
-    directory.diagnostics.extend(theme_problems);
-    let mut synonyms = BTreeMap::new();
-    for council in &councils {
-        match search::synonyms(&opts.content, council) {
-            Ok(s) => {
-                synonyms.insert(council.id.clone(), s);
-            }
-            Err(d) => directory.diagnostics.push(d),
-        }
-    }
-    if directory.has_errors() {
-        return Err(BuildError::InvalidContent(directory.diagnostics));
-    }
-
-    let work: Vec<(&standards::Council, Vec<&standards::Listing>)> = councils
-        .iter()
-        .map(|c| (*c, directory.published_for(&c.id)))
-        .collect();
-    progress.set_length(work.iter().map(|(_, l)| l.len() as u64 + 1).sum());
+    let mut prepared = prepare(opts)?;
+    let mut timings = std::mem::take(&mut prepared.timings);
+    progress.set_length(
+        prepared
+            .councils
+            .iter()
+            .map(|c| prepared.directory.published_for(&c.id).len() as u64 + 1)
+            .sum(),
+    );
     progress.set_message("making pages");
     let render_started = Instant::now();
     let mut staged = Vec::new();
     let mut pages = 0;
-    for (council, listings) in &work {
-        let theme = &themes[&council.settings.theme];
-        match build_council(opts, council, listings, theme, &synonyms[&council.id]) {
+    for council in &prepared.councils {
+        let made = publish::Staging::begin(&opts.output, &council.id)
+            .map_err(BuildError::from)
+            .and_then(
+                |staging| match prepared.build_council(opts, council, &staging) {
+                    Ok(count) => Ok((staging, count)),
+                    Err(e) => {
+                        staging.abandon();
+                        Err(e)
+                    }
+                },
+            );
+        match made {
             Ok((staging, count)) => {
                 pages += count;
                 staged.push(staging);
@@ -164,27 +242,20 @@ pub fn build(
                 return Err(e);
             }
         }
-        progress.inc(listings.len() as u64 + 1);
+        progress.inc(prepared.directory.published_for(&council.id).len() as u64 + 1);
     }
     timings.push("render and write", render_started.elapsed());
     timings.time("swap into place", || {
         staged.into_iter().try_for_each(publish::Staging::swap_in)
     })?;
-    let shown: std::collections::BTreeSet<&str> = work
-        .iter()
-        .flat_map(|(_, l)| l.iter().map(|l| l.slug.as_str()))
-        .collect();
+    let (published, withheld) = prepared.counts();
     Ok(BuildReport {
-        councils: work.len(),
-        published: shown.len(),
-        withheld: directory
-            .listings
-            .iter()
-            .filter(|l| !l.is_published())
-            .count(),
+        councils: prepared.councils.len(),
+        published,
+        withheld,
         pages,
         timings,
-        warnings: directory.diagnostics,
+        warnings: prepared.directory.diagnostics,
         elapsed: started.elapsed(),
     })
 }
@@ -266,57 +337,42 @@ fn build_council(
     listings: &[&standards::Listing],
     theme: &render::Theme,
     synonyms: &search::Synonyms,
-) -> Result<(publish::Staging, usize), BuildError> {
-    let staging = publish::Staging::begin(&opts.output, &council.id)?;
-    let result = search::build_index(listings, synonyms)
-        .map_err(|source| BuildError::Search {
-            council: council.id.clone(),
-            source,
-        })
-        .and_then(|index| {
-            let extra: [(&str, &[u8]); 2] = [
-                (search::ENGINE_NAME, search::ENGINE),
-                (search::INDEX_NAME, &index),
-            ];
-            let input = render::SiteInput {
-                council,
-                listings,
-                theme,
-                content_root: &opts.content,
-                extra_assets: &extra,
-                today: opts.today,
-            };
-            render::render_site(&input, &staging).map_err(|source| BuildError::Render {
-                council: council.id.clone(),
+    sink: &dyn render::Sink,
+) -> Result<usize, BuildError> {
+    let index = search::build_index(listings, synonyms).map_err(|source| BuildError::Search {
+        council: council.id.clone(),
+        source,
+    })?;
+    let extra: [(&str, &[u8]); 2] = [
+        (search::ENGINE_NAME, search::ENGINE),
+        (search::INDEX_NAME, &index),
+    ];
+    let input = render::SiteInput {
+        council,
+        listings,
+        theme,
+        content_root: &opts.content,
+        extra_assets: &extra,
+        today: opts.today,
+    };
+    let site = render::render_site(&input, sink).map_err(|source| BuildError::Render {
+        council: council.id.clone(),
+        source,
+    })?;
+    let base = &council.settings.base_url;
+    let write = |path: &str, text: String| {
+        sink.write(path, text.as_bytes())
+            .map_err(|source| publish::PublishError::Io {
+                path: path.to_string(),
                 source,
             })
-        })
-        .and_then(|site| {
-            let base = &council.settings.base_url;
-            use render::Sink;
-            let write = |path: &str, text: String| {
-                staging
-                    .write(path, text.as_bytes())
-                    .map_err(|source| publish::PublishError::Io {
-                        path: path.to_string(),
-                        source,
-                    })
-            };
-            write("sitemap.xml", publish::sitemap(base, &site.pages))?;
-            write("robots.txt", publish::robots(base))?;
-            let settings = &council.settings;
-            let feed = publish::atom::feed(&settings.name, base, &site.listings, opts.today);
-            write(publish::atom::FEED_PATH, feed)?;
-            for (path, doc) in publish::oruk::documents(council, listings, opts.today) {
-                write(&path, doc.to_string())?;
-            }
-            Ok(site.pages.len())
-        });
-    match result {
-        Ok(count) => Ok((staging, count)),
-        Err(e) => {
-            staging.abandon();
-            Err(e)
-        }
+    };
+    write("sitemap.xml", publish::sitemap(base, &site.pages))?;
+    write("robots.txt", publish::robots(base))?;
+    let feed = publish::atom::feed(&council.settings.name, base, &site.listings, opts.today);
+    write(publish::atom::FEED_PATH, feed)?;
+    for (path, doc) in publish::oruk::documents(council, listings, opts.today) {
+        write(&path, doc.to_string())?;
     }
+    Ok(site.pages.len())
 }

@@ -7,6 +7,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// A build makes millions of small strings and maps (pages, template values); mimalloc
+/// serves them from per-thread pools, where the system allocator spent a fifth of the build.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "carepages",

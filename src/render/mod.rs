@@ -16,6 +16,7 @@ use crate::standards::{Council, Listing};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// How many listings a browse page shows before it continues on the next page.
@@ -98,6 +99,20 @@ struct PageLink {
     number: usize,
     url: String,
     current: bool,
+    /// Pages were skipped before this one (shown as an ellipsis).
+    gap_before: bool,
+}
+
+/// The page numbers a paginated list links to: the first, the last, and two either side of
+/// the current one. Linking every page would make each page's size grow with the list.
+fn page_window(current: usize, total: usize) -> Vec<usize> {
+    let mut numbers: Vec<usize> = [1, total]
+        .into_iter()
+        .chain(current.saturating_sub(2).max(1)..=(current + 2).min(total))
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
 }
 
 /// Everything one council's site is made from.
@@ -211,18 +226,22 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
     let listing_pages: Result<Vec<String>, RenderError> = views
         .par_iter()
         .zip(listings.par_iter())
-        .map(|(v, l)| {
-            let canonical = format!("{}{}", s.base_url, v.url);
-            let json_ld = structured::listing(l, v, &canonical);
-            renderer.page(
-                &format!("{}index.html", v.url),
-                "listing.html",
-                &[
-                    ("listing", serde_json::to_value(v).unwrap_or_default()),
-                    ("json_ld", serde_json::Value::String(json_ld)),
-                ],
-            )
-        })
+        .map_init(
+            || base.clone(),
+            |ctx, (v, l)| {
+                let canonical = format!("{}{}", s.base_url, v.url);
+                let json_ld = structured::listing(l, v, &canonical);
+                renderer.page_in(
+                    ctx,
+                    &format!("{}index.html", v.url),
+                    "listing.html",
+                    &[
+                        ("listing", serde_json::to_value(v).unwrap_or_default()),
+                        ("json_ld", serde_json::Value::String(json_ld)),
+                    ],
+                )
+            },
+        )
         .collect();
     pages.extend(listing_pages?);
 
@@ -254,15 +273,24 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
         }),
     ];
     for (_, kind, terms, keys_of) in &facets {
+        // One pass over the listings files every card under its terms, in listing order.
+        let mut by_term: HashMap<String, Vec<&Card>> = HashMap::new();
+        for v in &views {
+            let mut keys: Vec<String> = keys_of(v).iter().map(|k| k.to_ascii_lowercase()).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            for key in keys {
+                by_term.entry(key).or_default().push(&v.card);
+            }
+        }
         let made: Result<Vec<Vec<String>>, RenderError> = terms
             .par_iter()
             .map(|term| {
-                let cards: Vec<&Card> = views
-                    .iter()
-                    .filter(|v| keys_of(v).iter().any(|k| k.eq_ignore_ascii_case(&term.key)))
-                    .map(|v| &v.card)
-                    .collect();
-                renderer.browse(&term.url, &term.label, kind, Some(term), &cards)
+                let cards = by_term
+                    .get(&term.key.to_ascii_lowercase())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                renderer.browse(&term.url, &term.label, kind, Some(term), cards)
             })
             .collect();
         pages.extend(made?.into_iter().flatten());
@@ -320,7 +348,19 @@ impl PageRenderer<'_> {
         template: &str,
         extra: &[(&str, serde_json::Value)],
     ) -> Result<String, RenderError> {
-        let mut ctx = self.base.clone();
+        self.page_in(&mut self.base.clone(), path, template, extra)
+    }
+
+    /// As [`page`](Self::page), reusing `ctx` (a copy of the site context) so that a run of
+    /// pages of one kind copies the whole-site data once, not once per page. Every page of a
+    /// kind sets the same keys, so nothing from the previous page is left behind.
+    fn page_in(
+        &self,
+        ctx: &mut tera::Context,
+        path: &str,
+        template: &str,
+        extra: &[(&str, serde_json::Value)],
+    ) -> Result<String, RenderError> {
         // Links are relative so a site works from any folder, except on the 404 page, which
         // hosts serve at whatever address was missing: it links from the site's own path.
         let root = if path == "404.html" {
@@ -338,7 +378,7 @@ impl PageRenderer<'_> {
         let html = self
             .theme
             .tera
-            .render(template, &ctx)
+            .render(template, ctx)
             .map_err(|e| RenderError::Template {
                 page: path.to_string(),
                 template: format!(
@@ -390,6 +430,7 @@ impl PageRenderer<'_> {
             }
         };
         let mut made = Vec::with_capacity(total);
+        let mut ctx = self.base.clone();
         for (i, chunk) in chunks.iter().enumerate() {
             let n = i + 1;
             let pagination = Pagination {
@@ -397,13 +438,22 @@ impl PageRenderer<'_> {
                 total,
                 prev_url: (n > 1).then(|| page_url(n - 1)),
                 next_url: (n < total).then(|| page_url(n + 1)),
-                pages: (1..=total)
-                    .map(|p| PageLink {
-                        number: p,
-                        url: page_url(p),
-                        current: p == n,
-                    })
-                    .collect(),
+                pages: {
+                    let mut previous = 0;
+                    page_window(n, total)
+                        .into_iter()
+                        .map(|p| {
+                            let link = PageLink {
+                                number: p,
+                                url: page_url(p),
+                                current: p == n,
+                                gap_before: p > previous + 1,
+                            };
+                            previous = p;
+                            link
+                        })
+                        .collect()
+                },
             };
             let extra = [
                 ("title", serde_json::json!(title)),
@@ -418,7 +468,8 @@ impl PageRenderer<'_> {
                     serde_json::to_value(&pagination).unwrap_or_default(),
                 ),
             ];
-            made.push(self.page(&format!("{}index.html", page_url(n)), "browse.html", &extra)?);
+            let path = format!("{}index.html", page_url(n));
+            made.push(self.page_in(&mut ctx, &path, "browse.html", &extra)?);
         }
         Ok(made)
     }
@@ -602,6 +653,15 @@ fn readable_on_white_text(mut r: u8, mut g: u8, mut b: u8) -> (u8, u8, u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pagination_links_a_window_not_every_page() {
+        assert_eq!(page_window(1, 1), [1]);
+        assert_eq!(page_window(1, 3), [1, 2, 3]);
+        assert_eq!(page_window(1, 500), [1, 2, 3, 500]);
+        assert_eq!(page_window(250, 500), [1, 248, 249, 250, 251, 252, 500]);
+        assert_eq!(page_window(500, 500), [1, 498, 499, 500]);
+    }
 
     #[test]
     fn the_404_page_links_from_the_sites_own_path() {
