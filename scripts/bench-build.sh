@@ -1,47 +1,146 @@
 #!/usr/bin/env bash
-# Whole-process build benchmark: carepages and Hugo (`hugo --minify`) on the same generated
-# corpus, in turns, in one run. Prints the median wall time of RUNS builds and the peak
-# memory of each, and the ratio carepages/Hugo.
-#   scripts/bench-build.sh [N_LISTINGS] [RUNS]      defaults: 10000 5
-# Needs python3, GNU time (/usr/bin/time), and Debian's hugo for the comparison.
+# Whole-process build benchmark: carepages, Hugo (`hugo --minify`) and Hugo followed by
+# Pagefind (the search index a Hugo site needs to match carepages' search) on the same
+# generated corpus. The tools take turns (carepages, hugo, hugo+pagefind, repeat), so a
+# change in the machine's load falls on all of them alike. For each corpus size it prints
+# the median wall time of RUNS builds, the peak memory, the ratios carepages/hugo and
+# carepages/(hugo+pagefind), and the time per listing, so growth with size can be seen.
+#   scripts/bench-build.sh [SIZES] [RUNS]      defaults: 10000 5
+#   scripts/bench-build.sh "1000 10000 50000" 5
+# Needs python3, GNU time (/usr/bin/time) and bc; Debian's hugo for the comparison; npm
+# for Pagefind, installed on first use into PAGEFIND_CACHE (~/.cache/carepages-bench).
+# Corpora are generated once into BENCH_DIR (/tmp/carepages-bench)/<size>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n="${1:-10000}"
+sizes="${1:-10000}"
 runs="${2:-5}"
 gen=../shared/bench/gen_corpus.py
-work="${BENCH_DIR:-/tmp/carepages-bench}/$n"
-mkdir -p "$work"
-[ -d "$work/carepages" ] || python3 "$gen" carepages "$n" "$work/carepages" >/dev/null
-[ -d "$work/hugo" ] || python3 "$gen" hugo "$n" "$work/hugo" >/dev/null
+base="${BENCH_DIR:-/tmp/carepages-bench}"
+cache="${PAGEFIND_CACHE:-$HOME/.cache/carepages-bench}"
+
+for n in $sizes; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "corpus sizes must be whole numbers, not '$n'" >&2; exit 2; }
+done
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "RUNS must be a whole number, not '$runs'" >&2; exit 2; }
+
 cargo build --release --locked -q
 bin="$PWD/target/release/carepages"
 
-measure() { # label command...
-  local label=$1; shift
-  local times=() peak=0
-  for _ in $(seq "$runs"); do
-    rm -rf "$work/out-$label"
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>&1
-    read -r secs kb < "$work/time.txt"
-    times+=("$secs")
-    (( kb > peak )) && peak=$kb
+have_hugo=0
+if command -v hugo >/dev/null; then have_hugo=1; else echo "hugo not found: carepages only" >&2; fi
+
+# Pagefind's npm package ships a native binary; the timed command is that binary, which
+# is what `npx pagefind` runs, without npm's and node's start-up.
+pagefind=""
+find_pagefind() {
+  local f
+  for f in "$cache"/node_modules/@pagefind/*/bin/pagefind_extended \
+           "$cache"/node_modules/@pagefind/*/bin/pagefind; do
+    if [ -x "$f" ] && "$f" --version 2>/dev/null | grep -q '^pagefind 1\.'; then
+      pagefind="$f"
+      return 0
+    fi
   done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$label $median $peak"
+  return 1
+}
+if [ "$have_hugo" = 1 ]; then
+  if ! find_pagefind; then
+    echo "installing pagefind@1 with npm into $cache" >&2
+    mkdir -p "$cache"
+    if ! npm install --prefix "$cache" --no-audit --no-fund --loglevel=error 'pagefind@1' >&2; then
+      echo "PAGEFIND NOT AVAILABLE: 'npm install pagefind@1' failed (no network to the npm registry?)." >&2
+    elif ! find_pagefind; then
+      echo "PAGEFIND NOT AVAILABLE: npm installed pagefind, but no working 1.x binary is in $cache." >&2
+    fi
+  fi
+  if [ -n "$pagefind" ]; then
+    echo "pagefind: $("$pagefind" --version) ($pagefind)" >&2
+  else
+    echo "The hugo+pagefind row is left out." >&2
+  fi
+fi
+
+# One timed build: appends "seconds peak-kilobytes" to $work/times-<label>. Wall time is
+# read to the millisecond (GNU time's %e has only hundredths); %M is the largest resident
+# size of the command or any process it started.
+timed() { # label command...
+  local label=$1; shift
+  local start end
+  rm -rf "$work/out-$label"
+  start=$(date +%s%N)
+  if ! /usr/bin/time -f "%M" -o "$work/time.txt" "$@" >"$work/log-$label.txt" 2>&1; then
+    echo "$label failed on $n listings; its output is in $work/log-$label.txt" >&2
+    exit 1
+  fi
+  end=$(date +%s%N)
+  printf '%.3f %s\n' "$(echo "($end-$start)/1000000000" | bc -l)" "$(tail -1 "$work/time.txt")" \
+    >>"$work/times-$label"
 }
 
-results=()
-results+=("$(measure carepages "$bin" build --content "$work/carepages/content" --output "$work/out-carepages" --today 2026-11-25)")
-if command -v hugo >/dev/null; then
-  results+=("$(measure hugo hugo --minify --quiet -s "$work/hugo" -d "$work/out-hugo")")
-fi
-printf '%-10s %10s %12s   (%s listings, median of %s runs)\n' tool "wall (s)" "peak (MB)" "$n" "$runs"
-for r in "${results[@]}"; do
-  read -r label secs kb <<<"$r"
-  printf '%-10s %10s %12.0f\n' "$label" "$secs" "$(echo "$kb/1024" | bc -l)"
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+summary=()
+for n in $sizes; do
+  work="$base/$n"
+  mkdir -p "$work"
+  [ -d "$work/carepages" ] || python3 "$gen" carepages "$n" "$work/carepages" >/dev/null
+  [ "$have_hugo" = 1 ] && { [ -d "$work/hugo" ] || python3 "$gen" hugo "$n" "$work/hugo" >/dev/null; }
+  labels=(carepages)
+  [ "$have_hugo" = 1 ] && labels+=(hugo)
+  [ -n "$pagefind" ] && labels+=(hugo+pagefind)
+  for l in "${labels[@]}"; do rm -f "$work/times-$l"; done
+
+  for _ in $(seq "$runs"); do
+    timed carepages "$bin" build --content "$work/carepages/content" \
+      --output "$work/out-carepages" --today 2026-11-25
+    if [ "$have_hugo" = 1 ]; then
+      timed hugo hugo --minify --quiet -s "$work/hugo" -d "$work/out-hugo"
+    fi
+    if [ -n "$pagefind" ]; then
+      timed hugo+pagefind sh -c 'hugo --minify --quiet -s "$1" -d "$2" && "$3" --site "$2"' \
+        sh "$work/hugo" "$work/out-hugo+pagefind" "$pagefind"
+    fi
+  done
+
+  echo
+  [ "$have_hugo" = 1 ] && [ -z "$pagefind" ] && echo "(no hugo+pagefind row: Pagefind is not available)"
+  printf '%-14s %10s %10s %14s   (%s listings, median of %s runs)\n' \
+    tool "wall (s)" "peak (MB)" "ms / listing" "$n" "$runs"
+  declare -A med=()
+  for l in "${labels[@]}"; do
+    med[$l]=$(cut -d' ' -f1 "$work/times-$l" | median)
+    peak=$(cut -d' ' -f2 "$work/times-$l" | sort -n | tail -1)
+    printf '%-14s %10s %10.0f %14.3f\n' "$l" "${med[$l]}" "$(echo "$peak/1024" | bc -l)" \
+      "$(echo "${med[$l]}*1000/$n" | bc -l)"
+  done
+  line="$n ${med[carepages]} ${med[hugo]:--} ${med[hugo+pagefind]:--}"
+  if [ -n "${med[hugo]:-}" ]; then
+    printf 'carepages / hugo wall time: %.2f\n' "$(echo "${med[carepages]}/${med[hugo]}" | bc -l)"
+  fi
+  if [ -n "${med[hugo+pagefind]:-}" ]; then
+    printf 'carepages / (hugo+pagefind) wall time: %.2f\n' \
+      "$(echo "${med[carepages]}/${med[hugo+pagefind]}" | bc -l)"
+  fi
+  summary+=("$line")
+  unset med
 done
-if [ "${#results[@]}" -eq 2 ]; then
-  read -r _ c _ <<<"${results[0]}"; read -r _ h _ <<<"${results[1]}"
-  printf 'carepages / hugo wall time: %.2f\n' "$(echo "$c/$h" | bc -l)"
+
+# Growth: time per listing at each size, relative to the smallest size. A tool whose cost
+# grows linearly with the number of listings stays near 1.00.
+if [ "${#summary[@]}" -gt 1 ]; then
+  echo
+  echo "time per listing relative to the first size (1.00 = linear growth)"
+  printf '%-10s' listings
+  for l in carepages hugo hugo+pagefind; do printf ' %14s' "$l"; done
+  echo
+  read -r n0 c0 h0 p0 <<<"${summary[0]}"
+  rel() { # median size median0 size0
+    if [ "$1" = - ] || [ "$3" = - ]; then echo -; return; fi
+    printf '%.2f' "$(echo "($1/$2)/($3/$4)" | bc -l)"
+  }
+  for s in "${summary[@]}"; do
+    read -r n c h p <<<"$s"
+    printf '%-10s %14s %14s %14s\n' "$n" "$(rel "$c" "$n" "$c0" "$n0")" \
+      "$(rel "$h" "$n" "$h0" "$n0")" "$(rel "$p" "$n" "$p0" "$n0")"
+  done
 fi

@@ -9,7 +9,7 @@ mod theme;
 mod views;
 
 pub use markdown::{to_plain_text, to_safe_html};
-pub use theme::{error_chain, hashed_name, Theme, ThemeError, BASE_THEME};
+pub use theme::{error_chain, hashed_name, minify_template, Theme, ThemeError, BASE_THEME};
 pub use views::*;
 
 use crate::standards::{Council, Listing};

@@ -184,7 +184,8 @@ fn escape_html(input: &str) -> String {
 
 /// Minifies an HTML template with minify-html, keeping Tera's `{{ }}`, `{% %}` and `{# #}`
 /// syntax intact.
-fn minify_template(source: &str) -> String {
+/// Public so that benches/stages.rs times minify-html with the renderer's own settings.
+pub fn minify_template(source: &str) -> String {
     let cfg = minify_html::Cfg {
         keep_html_and_head_opening_tags: true,
         keep_closing_tags: true,
