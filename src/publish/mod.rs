@@ -142,8 +142,20 @@ impl Sink for Staging {
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent)?;
         }
+        // A file the live site already has, byte for byte, is linked rather than written:
+        // no new data on disk, and its modified time stays as it was for hosts and sync tools.
+        let live = self.target.join(rel);
+        if unchanged(&live, bytes) && std::fs::hard_link(&live, &full).is_ok() {
+            return Ok(());
+        }
         std::fs::write(full, bytes)
     }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (cheap length check first).
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Removes a replaced site. A site has one folder per page, so the files are removed in
@@ -217,6 +229,32 @@ mod tests {
         );
         assert!(!dir.path().join("c/stale").exists());
         assert!(!dir.path().join(".staging-c").exists());
+    }
+
+    #[test]
+    fn a_rebuild_leaves_unchanged_files_untouched() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = Staging::begin(dir.path(), "c").expect("staging");
+        first.write("same.html", b"same").expect("write");
+        first.write("changed.html", b"old").expect("write");
+        first.swap_in().expect("swap");
+        let inode = |name: &str| {
+            std::fs::metadata(dir.path().join("c").join(name))
+                .expect("metadata")
+                .ino()
+        };
+        let (same, changed) = (inode("same.html"), inode("changed.html"));
+
+        let second = Staging::begin(dir.path(), "c").expect("staging");
+        second.write("same.html", b"same").expect("write");
+        second.write("changed.html", b"new!").expect("write");
+        second.swap_in().expect("swap");
+        assert_eq!(inode("same.html"), same, "an unchanged file was rewritten");
+        assert_ne!(inode("changed.html"), changed);
+        let read = |name: &str| std::fs::read(dir.path().join("c").join(name)).expect("read");
+        assert_eq!(read("same.html"), b"same");
+        assert_eq!(read("changed.html"), b"new!");
     }
 
     #[test]
