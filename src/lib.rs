@@ -12,6 +12,7 @@ pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod standards;
 
 use diagnostic::Diagnostic;

@@ -46,6 +46,25 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Preview the sites while you edit: builds in memory, serves them on this computer,
+    /// and reloads open pages after each save. Nothing is written to the output folder.
+    Serve {
+        /// The content folder: councils/, enterprises/ and schema/.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// The themes folder.
+        #[arg(long, default_value = "themes")]
+        themes: PathBuf,
+        /// Preview only this council (repeat for several). Default: all.
+        #[arg(long = "council", value_name = "ID")]
+        councils: Vec<String>,
+        /// Judge every date rule as if today were this date (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<time::Date>,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Check every file against the schema and the standards without building anything.
     Check {
         /// The content folder: councils/, enterprises/, schema/ and standards/.
@@ -179,6 +198,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     eprintln!("error: {e}");
                     Ok(ExitCode::from(2))
                 }
+            }
+        }
+        Command::Serve {
+            content,
+            themes,
+            councils,
+            today,
+            port,
+        } => {
+            let opts = BuildOptions {
+                content: content.clone(),
+                themes,
+                output: PathBuf::from("output"),
+                councils,
+                today: today_or_now(today),
+            };
+            let ready = |address: &str| {
+                println!("Previewing at {address} (press Ctrl+C to stop)");
+                use std::io::Write;
+                let _ = std::io::stdout().flush();
+            };
+            match carepages::serve::serve(&opts, port, ready) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(e) => report_failure(e, &content),
             }
         }
         Command::New {
