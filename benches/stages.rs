@@ -163,6 +163,7 @@ impl Prepared {
             theme: &self.theme,
             content_root: &self.content_root,
             extra_assets: &extra,
+            search_index: None,
             today: TODAY,
         };
         render::render_site(&input, sink).expect("the site renders")

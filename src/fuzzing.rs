@@ -83,6 +83,7 @@ pub fn listing(bytes: &[u8]) -> Vec<(String, String)> {
         theme: &THEME,
         content_root: Path::new("/nonexistent-content"),
         extra_assets: &assets,
+        search_index: None,
         today: time::macros::date!(2026 - 11 - 25),
     };
     if crate::render::render_site(&input, &sink).is_err() {

@@ -340,14 +340,8 @@ fn build_council(
     synonyms: &search::Synonyms,
     sink: &dyn render::Sink,
 ) -> Result<usize, BuildError> {
-    let index = search::build_index(listings, synonyms).map_err(|source| BuildError::Search {
-        council: council.id.clone(),
-        source,
-    })?;
-    let extra: [(&str, &[u8]); 2] = [
-        (search::ENGINE_NAME, search::ENGINE),
-        (search::INDEX_NAME, &index),
-    ];
+    let make_index = || search::build_index(listings, synonyms);
+    let extra: [(&str, &[u8]); 1] = [(search::ENGINE_NAME, search::ENGINE)];
     let input = render::SiteInput {
         council,
         listings,
@@ -355,6 +349,7 @@ fn build_council(
         content_root: &opts.content,
         extra_assets: &extra,
         today: opts.today,
+        search_index: Some(&make_index),
     };
     let site = render::render_site(&input, sink).map_err(|source| BuildError::Render {
         council: council.id.clone(),
@@ -372,8 +367,8 @@ fn build_council(
     write("robots.txt", publish::robots(base))?;
     let feed = publish::atom::feed(&council.settings.name, base, &site.listings, opts.today);
     write(publish::atom::FEED_PATH, feed)?;
-    for (path, doc) in publish::oruk::documents(council, listings, opts.today) {
-        write(&path, doc.to_string())?;
-    }
+    publish::oruk::write_documents(council, listings, opts.today, &|path, doc| {
+        write(path, doc.to_string())
+    })?;
     Ok(site.pages.len())
 }

@@ -70,18 +70,7 @@ pub fn documents(
     listings: &[&Listing],
     today: time::Date,
 ) -> Vec<(String, Value)> {
-    let mut shown: Vec<&Listing> = listings
-        .iter()
-        .copied()
-        .filter(|l| l.is_published_on(&council.id))
-        .collect();
-    shown.sort_by(|a, b| {
-        a.front
-            .name
-            .to_lowercase()
-            .cmp(&b.front.name.to_lowercase())
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    let shown = shown(council, listings);
     let services: Vec<(String, Value)> = shown
         .iter()
         .map(|l| {
@@ -96,6 +85,46 @@ pub fn documents(
     ];
     docs.extend(services);
     docs
+}
+
+/// Writes the same documents as [`documents`] through `write`, making the services in
+/// parallel and keeping only the short list entries in memory: a full service document for
+/// each of thousands of listings held at once was most of a large build's peak memory.
+pub fn write_documents<E: Send>(
+    council: &Council,
+    listings: &[&Listing],
+    today: time::Date,
+    write: &(dyn Fn(&str, &Value) -> Result<(), E> + Sync),
+) -> Result<(), E> {
+    use rayon::prelude::*;
+    let entries: Vec<Value> = shown(council, listings)
+        .par_iter()
+        .map(|l| {
+            let doc = service(council, l, today);
+            write(&service_path(&service_id(l).to_string()), &doc)?;
+            Ok(list_entry(&doc))
+        })
+        .collect::<Result<_, E>>()?;
+    write(ROOT_PATH, &root())?;
+    write(SERVICES_PATH, &services_page(entries))
+}
+
+/// The listings the feed shows, in its stable order (by name, then file name). A listing
+/// that is not published on this council's site is left out, as a second line of defence.
+fn shown<'a>(council: &Council, listings: &[&'a Listing]) -> Vec<&'a Listing> {
+    let mut shown: Vec<&Listing> = listings
+        .iter()
+        .copied()
+        .filter(|l| l.is_published_on(&council.id))
+        .collect();
+    shown.sort_by(|a, b| {
+        a.front
+            .name
+            .to_lowercase()
+            .cmp(&b.front.name.to_lowercase())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    shown
 }
 
 /// `GET /`: which standard the feed follows and where it is described.
@@ -1245,6 +1274,29 @@ mod tests {
         assert_eq!(odd["last_modified"], "2026-06-01T00:00:00.000Z");
         assert_eq!(odd["service_areas"][0]["name"], "Williton");
         assert_eq!(odd["service_areas"][1]["extent"], "TA4");
+    }
+
+    #[test]
+    fn written_documents_are_the_same_as_the_listed_ones() {
+        let dir = fixture();
+        let listings = published(&dir);
+        let listed = documents(council(&dir), &listings, TODAY);
+        let written = std::sync::Mutex::new(BTreeMap::new());
+        write_documents(
+            council(&dir),
+            &listings,
+            TODAY,
+            &|path: &str, doc: &Value| {
+                written
+                    .lock()
+                    .map(|mut w| w.insert(path.to_string(), doc.clone()))
+                    .map(|_| ())
+                    .map_err(|_| "poisoned")
+            },
+        )
+        .expect("written");
+        let written = written.into_inner().expect("lock");
+        assert_eq!(written, listed.into_iter().collect::<BTreeMap<_, _>>());
     }
 
     #[test]

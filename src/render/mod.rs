@@ -48,7 +48,13 @@ pub enum RenderError {
         path: String,
         source: std::io::Error,
     },
+    #[error("the search index could not be made: {0}")]
+    SearchIndex(#[from] crate::search::SearchError),
 }
+
+/// Makes the site's search index. It runs alongside the listing pages, which do not need
+/// it; only the search page, made after them, names the index file.
+pub type MakeIndex<'a> = &'a (dyn Fn() -> Result<Vec<u8>, crate::search::SearchError> + Sync);
 
 /// What was made for one council: its pages' paths (for the sitemap) and its listing views.
 pub struct RenderedSite {
@@ -127,6 +133,8 @@ pub struct SiteInput<'a> {
     pub extra_assets: &'a [(&'a str, &'a [u8])],
     /// The day of the build, shown on the printable directory.
     pub today: time::Date,
+    /// Makes the search index (published as `search-index.wasm`), when not in `extra_assets`.
+    pub search_index: Option<MakeIndex<'a>>,
 }
 
 /// Renders every page of one council's site into `sink`.
@@ -138,6 +146,7 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
         content_root,
         extra_assets,
         today,
+        search_index,
     } = *input;
     let labels = Labels {
         strings: &theme.strings,
@@ -206,7 +215,8 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
     base.insert("t", &theme.strings);
     base.insert("assets", &assets);
     base.insert("nav", &nav);
-    base.insert("search", &assets.contains_key("search-index.wasm"));
+    let has_search = search_index.is_some() || assets.contains_key(crate::search::INDEX_NAME);
+    base.insert("search", &has_search);
 
     let renderer = PageRenderer {
         theme,
@@ -218,32 +228,25 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
 
     pages.push(renderer.page("index.html", "home.html", &[])?);
     pages.push(renderer.page("404.html", "404.html", &[])?);
-    if assets.contains_key("search-index.wasm") {
-        pages.push(renderer.page("search/index.html", "search.html", &[])?);
+    if has_search {
         renderer.xml("opensearch.xml", "opensearch.xml")?;
     }
 
-    let listing_pages: Result<Vec<String>, RenderError> = views
-        .par_iter()
-        .zip(listings.par_iter())
-        .map_init(
-            || base.clone(),
-            |ctx, (v, l)| {
-                let canonical = format!("{}{}", s.base_url, v.url);
-                let json_ld = structured::listing(l, v, &canonical);
-                renderer.page_in(
-                    ctx,
-                    &format!("{}index.html", v.url),
-                    "listing.html",
-                    &[
-                        ("listing", serde_json::to_value(v).unwrap_or_default()),
-                        ("json_ld", serde_json::Value::String(json_ld)),
-                    ],
-                )
-            },
-        )
-        .collect();
+    let (index, listing_pages) = rayon::join(
+        || search_index.map(|make| make()).transpose(),
+        || listing_pages(&renderer, &base, &views, listings, &s.base_url),
+    );
     pages.extend(listing_pages?);
+    if let Some(index) = index? {
+        let hashed = format!("assets/{}", hashed_name(crate::search::INDEX_NAME, &index));
+        write(sink, &hashed, &index)?;
+        assets.insert(crate::search::INDEX_NAME.to_string(), hashed);
+    }
+    if has_search {
+        let mut ctx = base.clone();
+        ctx.insert("assets", &assets);
+        pages.push(renderer.page_in(&mut ctx, "search/index.html", "search.html", &[])?);
+    }
 
     let all_cards: Vec<&Card> = views.iter().map(|v| &v.card).collect();
     pages.extend(renderer.browse(
@@ -330,6 +333,36 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
         pages,
         listings: views,
     })
+}
+
+/// Every listing's own page, with its schema.org data, in parallel.
+fn listing_pages(
+    renderer: &PageRenderer,
+    base: &tera::Context,
+    views: &[ListingView],
+    listings: &[&Listing],
+    base_url: &str,
+) -> Result<Vec<String>, RenderError> {
+    views
+        .par_iter()
+        .zip(listings.par_iter())
+        .map_init(
+            || base.clone(),
+            |ctx, (v, l)| {
+                let canonical = format!("{base_url}{}", v.url);
+                let json_ld = structured::listing(l, v, &canonical);
+                renderer.page_in(
+                    ctx,
+                    &format!("{}index.html", v.url),
+                    "listing.html",
+                    &[
+                        ("listing", serde_json::to_value(v).unwrap_or_default()),
+                        ("json_ld", serde_json::Value::String(json_ld)),
+                    ],
+                )
+            },
+        )
+        .collect()
 }
 
 struct PageRenderer<'a> {
