@@ -76,6 +76,36 @@ fn without_reload(body: &[u8]) -> String {
         .replace("<script src=\"/__carepages/reload.js\" defer></script>", "")
 }
 
+/// Opens the reload event stream, as the script on every preview page does.
+fn listen(host: &str) -> TcpStream {
+    let mut events = TcpStream::connect(host).expect("connect");
+    write!(
+        events,
+        "GET /__carepages/events HTTP/1.1\r\nHost: {host}\r\n\r\n"
+    )
+    .expect("send");
+    events
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    let mut first = [0u8; 64];
+    let n = events.read(&mut first).expect("event stream opens");
+    assert!(String::from_utf8_lossy(&first[..n]).contains("text/event-stream"));
+    events
+}
+
+/// Waits (at most 20 s) for the event that tells pages to reload.
+fn wait_for_reload(mut events: TcpStream) {
+    let started = Instant::now();
+    let mut seen = String::new();
+    while !seen.contains("data: reload") {
+        let mut buf = [0u8; 256];
+        let n = events.read(&mut buf).expect("a reload event within 20 s");
+        assert!(n > 0, "the event stream closed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
 #[test]
 fn a_saved_listing_reloads_the_page_with_what_a_full_build_makes() {
     let ws = Workspace::from_fixture("basic");
@@ -98,34 +128,14 @@ fn a_saved_listing_reloads_the_page_with_what_a_full_build_makes() {
     assert!(String::from_utf8_lossy(&body).contains("/__carepages/reload.js"));
 
     // An open page listens for the next change.
-    let mut events = TcpStream::connect(&preview.host).expect("connect");
-    write!(
-        events,
-        "GET /__carepages/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-        preview.host
-    )
-    .expect("send");
-    events
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .expect("timeout");
-    let mut first = [0u8; 64];
-    let n = events.read(&mut first).expect("event stream opens");
-    assert!(String::from_utf8_lossy(&first[..n]).contains("text/event-stream"));
+    let events = listen(&preview.host);
 
     // The volunteer saves a change to the listing.
     let file = ws.content().join("enterprises/kindly-hands.md");
     let text = read(&file).replace("name: Kindly Hands", "name: Kindly Hands Together");
     std::fs::write(&file, text).expect("save");
 
-    let started = Instant::now();
-    let mut seen = String::new();
-    while !seen.contains("data: reload") {
-        let mut buf = [0u8; 256];
-        let n = events.read(&mut buf).expect("a reload event within 20 s");
-        assert!(n > 0, "the event stream closed: {seen}");
-        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-    }
-    assert!(started.elapsed() < Duration::from_secs(20));
+    wait_for_reload(events);
 
     let (status, body) = get(&preview.host, page);
     assert_eq!(status, 200);
@@ -165,6 +175,7 @@ fn a_broken_save_keeps_the_last_good_preview() {
     let page = "/testshire/enterprises/green-fingers/";
     let (status, before) = get(&preview.host, page);
     assert_eq!(status, 200);
+    let good = read(&ws.content().join("enterprises/green-fingers.md"));
     ws.write(
         "enterprises/green-fingers.md",
         "---\nname: [unclosed\n---\n",
@@ -175,4 +186,16 @@ fn a_broken_save_keeps_the_last_good_preview() {
     assert_eq!(before, after);
     let (status, _) = get(&preview.host, "/testshire/no-such-page/");
     assert_eq!(status, 404);
+
+    // Once the file is mended, the preview carries on as before.
+    let events = listen(&preview.host);
+    let mended = good.replace(
+        "name: Green Fingers Garden Help",
+        "name: Green Fingers Mended",
+    );
+    assert_ne!(mended, good, "the fixture's name line changed");
+    ws.write("enterprises/green-fingers.md", &mended);
+    wait_for_reload(events);
+    let (_, now) = get(&preview.host, page);
+    assert_eq!(texts(&without_reload(&now), "h1"), ["Green Fingers Mended"]);
 }
