@@ -352,6 +352,11 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
             "There is a colon (:) inside a value.".to_string(),
             "Put the whole value in double quotes, such as summary: \"Help at home: cleaning and shopping\".".to_string(),
         )
+    } else if at.is_some_and(|(line, _)| text_after_closing_quote(text_line(line))) {
+        (
+            "There is more text after the closing quotation mark.".to_string(),
+            "Put the whole value inside the quotation marks, such as name: \"Kindly Hands Home Help\".".to_string(),
+        )
     } else if raw.contains("did not find expected key") || raw.contains("did not find expected '-'")
     {
         (
@@ -370,6 +375,34 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
     Diagnostic::error(&source.path, "yaml-syntax", message)
         .at(line, column)
         .help(help)
+}
+
+/// Whether a `field: "quoted value"` line has more text after the closing quote, as when
+/// a word is typed after a name that was already in quotes.
+fn text_after_closing_quote(line: &str) -> bool {
+    let Some((_, value)) = line.split_once(':') else {
+        return false;
+    };
+    let value = value.trim_start();
+    let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+        return false;
+    };
+    let rest = &value[1..];
+    let mut chars = rest.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' && quote == '"' {
+            chars.next();
+        } else if c == quote {
+            // In single quotes, '' is an escaped quote, not the end.
+            if quote == '\'' && rest[i + 1..].starts_with('\'') {
+                chars.next();
+                continue;
+            }
+            let after = rest[i + 1..].trim();
+            return !after.is_empty() && !after.starts_with('#');
+        }
+    }
+    false
 }
 
 /// Whether YAML line `line` is an indented `field:` under a line that cannot hold fields.
@@ -571,6 +604,21 @@ mod tests {
         let d = yaml_problem("name: A\nsummary: x\nname: B\n");
         assert_eq!((d.line, d.column), (4, 1));
         assert!(d.message.contains("appears twice"));
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_explained() {
+        let d = yaml_problem("name: \"Kindly Hands\" Edited\nsummary: x\n");
+        assert_eq!(d.line, 2, "{d:?}");
+        assert!(
+            d.message.contains("after the closing quotation mark"),
+            "{}",
+            d.message
+        );
+        assert!(text_after_closing_quote("name: 'It''s fine' more"));
+        assert!(!text_after_closing_quote("name: 'It''s fine' # a comment"));
+        assert!(!text_after_closing_quote("name: \"Say \\\"hi\\\"\""));
+        assert!(!text_after_closing_quote("name: plain text"));
     }
 
     #[test]
