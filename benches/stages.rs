@@ -10,11 +10,11 @@
 use carepages::render::{self, Sink};
 use carepages::{content, publish, search, standards};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 use std::time::Duration;
 
 const DEFAULT_LISTINGS: usize = 1000;
@@ -81,20 +81,6 @@ impl Sink for DiscardSink {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         black_box(bytes);
-        Ok(())
-    }
-}
-
-/// Keeps every rendered file, to time writing them separately.
-#[derive(Default)]
-struct MemorySink(Mutex<Vec<(String, Vec<u8>)>>);
-
-impl Sink for MemorySink {
-    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .push((path.to_string(), bytes.to_vec()));
         Ok(())
     }
 }
@@ -218,9 +204,9 @@ fn stages(c: &mut Criterion) {
     });
 
     // Rendered once; the write stage and the minify stage use these files.
-    let memory = MemorySink::default();
+    let memory = render::MemorySite::default();
     let site = prepared.render(&memory);
-    let files = memory.0.into_inner().expect("not poisoned");
+    let files = memory.into_files();
 
     // The renderer minifies each template once when the theme loads; this times the same
     // minify-html settings on one finished listing page.
@@ -231,7 +217,7 @@ fn stages(c: &mut Criterion) {
         .expect("a listing page");
     let page = files
         .iter()
-        .find(|(p, _)| *p == page_path)
+        .find(|(p, _)| **p == page_path)
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .expect("the listing page was rendered");
     group.throughput(Throughput::Bytes(page.len() as u64));
@@ -239,7 +225,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| render::minify_template(black_box(&page)))
     });
 
-    let bytes: u64 = files.iter().map(|(_, b)| b.len() as u64).sum();
+    let bytes: u64 = files.values().map(|b| b.len() as u64).sum();
     eprintln!(
         "rendered site: {} pages, {} files, {} KiB",
         site.pages.len(),
@@ -263,7 +249,7 @@ fn stages(c: &mut Criterion) {
 }
 
 /// Publishes `files` into `output/<council>/` through a staging folder, as a build does.
-fn write_site(output: &Path, council: &str, files: &[(String, Vec<u8>)]) {
+fn write_site(output: &Path, council: &str, files: &HashMap<String, Vec<u8>>) {
     let staging = publish::Staging::begin(output, council).expect("staging starts");
     for (path, bytes) in files {
         staging.write(path, bytes).expect("the file is written");

@@ -3,10 +3,10 @@
 //! site. It must never panic, whatever the bytes.
 
 use crate::content::{self, Content};
-use crate::render::{Sink, Theme};
+use crate::render::{MemorySite, Theme};
 use crate::standards;
 use std::path::Path;
-use std::sync::{LazyLock, Mutex};
+use std::sync::LazyLock;
 
 const COUNCIL: &str = "name: Fuzzshire Council\nbase_url: https://fuzz.example/\ntheme: default\n";
 
@@ -26,20 +26,6 @@ static THEME: LazyLock<Theme> = LazyLock::new(|| {
     )
     .expect("default theme loads")
 });
-
-/// Collects rendered files in memory.
-#[derive(Default)]
-pub struct MemorySink(pub Mutex<Vec<(String, Vec<u8>)>>);
-
-impl Sink for MemorySink {
-    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .push((path.to_string(), bytes.to_vec()));
-        Ok(())
-    }
-}
 
 /// Runs `bytes` as `enterprises/fuzz.md` on a one-council site. Returns the rendered HTML
 /// pages when the listing is valid and published, and nothing otherwise.
@@ -68,7 +54,7 @@ pub fn listing(bytes: &[u8]) -> Vec<(String, String)> {
         return Vec::new();
     };
     let listings = directory.published_for(&council.id);
-    let sink = MemorySink::default();
+    let sink = MemorySite::default();
     let Ok(index) = crate::search::build_index(&listings, &crate::search::Synonyms::standard())
     else {
         return Vec::new();
@@ -89,8 +75,7 @@ pub fn listing(bytes: &[u8]) -> Vec<(String, String)> {
     if crate::render::render_site(&input, &sink).is_err() {
         return Vec::new();
     }
-    let files = sink.0.into_inner().unwrap_or_default();
-    files
+    sink.into_files()
         .into_iter()
         .filter(|(p, _)| p.ends_with(".html"))
         .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))

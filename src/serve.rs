@@ -4,7 +4,7 @@
 //! save the sites are rebuilt and open pages reload. A save that breaks a file keeps the last
 //! good sites on screen and prints the problem, just as `build` would report it.
 
-use crate::render::Sink;
+use crate::render::MemorySite;
 use crate::{BuildError, BuildOptions};
 use std::collections::HashMap;
 use std::path::Path;
@@ -14,26 +14,6 @@ use std::time::{Duration, Instant};
 /// Where the preview script and the reload events are served; no site uses this path.
 const RELOAD_SCRIPT: &str = "/__carepages/reload.js";
 const RELOAD_EVENTS: &str = "/__carepages/events";
-
-/// A site's files, held in memory.
-#[derive(Default)]
-pub struct MemorySite(Mutex<HashMap<String, Vec<u8>>>);
-
-impl Sink for MemorySite {
-    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("a rendering thread failed"))?
-            .insert(path.to_string(), bytes.to_vec());
-        Ok(())
-    }
-}
-
-impl MemorySite {
-    pub fn into_files(self) -> HashMap<String, Vec<u8>> {
-        self.0.into_inner().unwrap_or_default()
-    }
-}
 
 /// Every council's site, by council id then site-relative path.
 pub type Sites = HashMap<String, HashMap<String, Vec<u8>>>;

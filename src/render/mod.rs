@@ -27,6 +27,27 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
 }
 
+/// A site's files held in memory, by site-relative path: for the preview server, the
+/// fuzzer and the benchmarks.
+#[derive(Default)]
+pub struct MemorySite(std::sync::Mutex<HashMap<String, Vec<u8>>>);
+
+impl Sink for MemorySite {
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("a rendering thread failed"))?
+            .insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+impl MemorySite {
+    pub fn into_files(self) -> HashMap<String, Vec<u8>> {
+        self.0.into_inner().unwrap_or_default()
+    }
+}
+
 /// A rendering failure, named by page and template.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
