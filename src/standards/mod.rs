@@ -79,15 +79,20 @@ impl Directory {
             .iter()
             .filter(|l| l.is_published_on(council))
             .collect();
-        list.sort_by(|a, b| {
-            a.front
-                .name
-                .to_lowercase()
-                .cmp(&b.front.name.to_lowercase())
-                .then_with(|| a.slug.cmp(&b.slug))
-        });
+        in_name_order(&mut list);
         list
     }
+}
+
+/// Puts listings in the order every list on a site shows them: by name, then file name.
+pub fn in_name_order(list: &mut [&Listing]) {
+    list.sort_by(|a, b| {
+        a.front
+            .name
+            .to_lowercase()
+            .cmp(&b.front.name.to_lowercase())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
 }
 
 /// The schemas a content folder is checked against, and the day the date rules are
