@@ -139,17 +139,16 @@ impl Prepared {
     /// Renders the council's site into `sink`, as `build_council` in src/lib.rs does.
     fn render(&self, sink: &dyn Sink) -> render::RenderedSite {
         let listings = self.listings();
-        let extra: [(&str, &[u8]); 2] = [
-            (search::ENGINE_NAME, search::ENGINE),
-            (search::INDEX_NAME, &self.index),
-        ];
+        let extra: [(&str, &[u8]); 1] = [(search::ENGINE_NAME, search::ENGINE)];
+        // The index is made once beforehand; the render stage only publishes it.
+        let index = || Ok(self.index.clone());
         let input = render::SiteInput {
             council: self.council(),
             listings: &listings,
             theme: &self.theme,
             content_root: &self.content_root,
             extra_assets: &extra,
-            search_index: None,
+            search_index: Some(&index),
             today: TODAY,
         };
         render::render_site(&input, sink).expect("the site renders")

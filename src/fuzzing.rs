@@ -55,21 +55,15 @@ pub fn listing(bytes: &[u8]) -> Vec<(String, String)> {
     };
     let listings = directory.published_for(&council.id);
     let sink = MemorySite::default();
-    let Ok(index) = crate::search::build_index(&listings, &crate::search::Synonyms::standard())
-    else {
-        return Vec::new();
-    };
-    let assets: [(&str, &[u8]); 2] = [
-        (crate::search::INDEX_NAME, &index),
-        (crate::search::ENGINE_NAME, crate::search::ENGINE),
-    ];
+    let make_index = || crate::search::build_index(&listings, &crate::search::Synonyms::standard());
+    let assets: [(&str, &[u8]); 1] = [(crate::search::ENGINE_NAME, crate::search::ENGINE)];
     let input = crate::render::SiteInput {
         council,
         listings: &listings,
         theme: &THEME,
         content_root: Path::new("/nonexistent-content"),
         extra_assets: &assets,
-        search_index: None,
+        search_index: Some(&make_index),
         today: time::macros::date!(2026 - 11 - 25),
     };
     if crate::render::render_site(&input, &sink).is_err() {

@@ -80,11 +80,6 @@ pub enum BuildError {
         council: String,
         source: render::RenderError,
     },
-    #[error("the search index for {council} could not be made: {source}")]
-    Search {
-        council: String,
-        source: search::SearchError,
-    },
     #[error(transparent)]
     Publish(#[from] publish::PublishError),
 }

@@ -19,25 +19,19 @@ pub fn feed(
     listings: &[ListingView],
     today: time::Date,
 ) -> String {
+    let today = midnight(&today.to_string()).unwrap_or_default();
     let mut dated: Vec<(FixedDateTime, &ListingView)> = listings
         .iter()
         .map(|l| {
-            let date = l
-                .last_checked_iso
-                .as_deref()
-                .and_then(midnight)
-                .unwrap_or_else(|| midnight(&today.to_string()).unwrap_or_default());
-            (date, l)
+            let date = l.last_checked_iso.as_deref().and_then(midnight);
+            (date.unwrap_or(today), l)
         })
         .collect();
     // Newest first; the same date sorts by name then address so the feed is deterministic.
     dated.sort_by(|(a, x), (b, y)| b.cmp(a).then(x.name.cmp(&y.name)).then(x.url.cmp(&y.url)));
     dated.truncate(MAX_ENTRIES);
 
-    let updated = dated
-        .first()
-        .map(|(d, _)| *d)
-        .unwrap_or_else(|| midnight(&today.to_string()).unwrap_or_default());
+    let updated = dated.first().map_or(today, |(d, _)| *d);
     let entries = dated
         .into_iter()
         .map(|(date, l)| Entry {

@@ -150,11 +150,12 @@ pub struct SiteInput<'a> {
     pub listings: &'a [&'a Listing],
     pub theme: &'a Theme,
     pub content_root: &'a Path,
-    /// Files made elsewhere (the search engine and index), published with hashed names.
+    /// Files made elsewhere (the search engine), published with hashed names.
     pub extra_assets: &'a [(&'a str, &'a [u8])],
     /// The day of the build, shown on the printable directory.
     pub today: time::Date,
-    /// Makes the search index (published as `search-index.wasm`), when not in `extra_assets`.
+    /// Makes the search index (published as `search-index.wasm`); `None` for a site
+    /// without search.
     pub search_index: Option<MakeIndex<'a>>,
 }
 
@@ -236,7 +237,7 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
     base.insert("t", &theme.strings);
     base.insert("assets", &assets);
     base.insert("nav", &nav);
-    let has_search = search_index.is_some() || assets.contains_key(crate::search::INDEX_NAME);
+    let has_search = search_index.is_some();
     base.insert("search", &has_search);
 
     let renderer = PageRenderer {
@@ -262,8 +263,6 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
         let hashed = format!("assets/{}", hashed_name(crate::search::INDEX_NAME, &index));
         write(sink, &hashed, &index)?;
         assets.insert(crate::search::INDEX_NAME.to_string(), hashed);
-    }
-    if has_search {
         let mut ctx = base.clone();
         ctx.insert("assets", &assets);
         pages.push(renderer.page_in(&mut ctx, "search/index.html", "search.html", &[])?);
