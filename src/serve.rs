@@ -7,6 +7,7 @@
 use crate::render::MemorySite;
 use crate::{BuildError, BuildOptions};
 use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -278,8 +279,6 @@ fn events(request: tiny_http::Request, preview: &Preview) {
         .write_all(b"data: reload\n\n")
         .and_then(|_| writer.flush());
 }
-
-use std::io::{IsTerminal, Write};
 
 fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or_default() {

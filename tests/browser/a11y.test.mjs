@@ -384,67 +384,49 @@ for (const council of COUNCILS) {
       });
     }
 
-    test('reflow: no horizontal scrolling at 320 CSS px (a 640 px window zoomed to 200%)', async () => {
+    /** Opens each sample page with `options`, applies `prepare`, and lists the pages that
+     * scroll sideways. */
+    async function overflowFailures(options, prepare = async () => {}) {
       const failures = [];
       for (const { path: p } of sample) {
-        const { page, context } = await open(browser, server.url + p, { viewport: { width: 320, height: 640 }, deviceScaleFactor: 2 });
+        const { page, context } = await open(browser, server.url + p, options);
         try {
-          const r = await horizontalOverflow(page);
-          try {
-            assertNoOverflow(r, p);
-          } catch (e) {
-            failures.push(e.message);
-          }
+          await prepare(page);
+          assertNoOverflow(await horizontalOverflow(page), p);
+        } catch (e) {
+          if (!(e instanceof assert.AssertionError)) throw e;
+          failures.push(e.message);
         } finally {
           await context.close();
         }
       }
+      return failures;
+    }
+
+    test('reflow: no horizontal scrolling at 320 CSS px (a 640 px window zoomed to 200%)', async () => {
+      const failures = await overflowFailures({ viewport: { width: 320, height: 640 }, deviceScaleFactor: 2 });
       assert.deepEqual(failures, [], `${council.id}:\n${failures.join('\n')}`);
     });
 
     test('resize text: 200% text-only zoom on a 1280 px desktop causes no horizontal scrolling', async () => {
-      const failures = [];
-      for (const { path: p } of sample) {
-        const { page, context } = await open(browser, server.url + p, { viewport: { width: 1280, height: 800 }, bypassCSP: true });
-        try {
-          // A browser's text-size setting scales the root font size, which the theme's rem
-          // and em sizes follow.
-          await page.evaluate(() => {
-            const html = document.documentElement;
-            html.style.fontSize = `${parseFloat(getComputedStyle(html).fontSize) * 2}px`;
-          });
-          const r = await horizontalOverflow(page);
-          try {
-            assertNoOverflow(r, p);
-          } catch (e) {
-            failures.push(e.message);
-          }
-        } finally {
-          await context.close();
-        }
-      }
+      // A browser's text-size setting scales the root font size, which the theme's rem and
+      // em sizes follow.
+      const failures = await overflowFailures({ viewport: { width: 1280, height: 800 }, bypassCSP: true }, (page) =>
+        page.evaluate(() => {
+          const html = document.documentElement;
+          html.style.fontSize = `${parseFloat(getComputedStyle(html).fontSize) * 2}px`;
+        }),
+      );
       assert.deepEqual(failures, [], `${council.id}:\n${failures.join('\n')}`);
     });
 
     test('text spacing (WCAG 1.4.12) at 320 CSS px loses nothing sideways', async () => {
-      const failures = [];
-      for (const { path: p } of sample) {
-        const { page, context } = await open(browser, server.url + p, { viewport: { width: 320, height: 640 }, bypassCSP: true });
-        try {
-          await page.addStyleTag({
-            content: `* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
-                       p { margin-bottom: 2em !important; }`,
-          });
-          const r = await horizontalOverflow(page);
-          try {
-            assertNoOverflow(r, p);
-          } catch (e) {
-            failures.push(e.message);
-          }
-        } finally {
-          await context.close();
-        }
-      }
+      const failures = await overflowFailures({ viewport: { width: 320, height: 640 }, bypassCSP: true }, (page) =>
+        page.addStyleTag({
+          content: `* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+                     p { margin-bottom: 2em !important; }`,
+        }),
+      );
       assert.deepEqual(failures, [], `${council.id}:\n${failures.join('\n')}`);
     });
 
