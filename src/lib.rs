@@ -42,6 +42,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub timings: Timings,
+    /// The parts of "render and write", summed over councils.
+    pub render_parts: Timings,
 }
 
 /// How long each stage of a build took, for `--timings`.
@@ -49,6 +51,13 @@ pub struct BuildReport {
 pub struct Timings(pub Vec<(&'static str, Duration)>);
 
 impl Timings {
+    /// Runs `f` and returns what it made with how long it took.
+    pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+        let started = Instant::now();
+        let out = f();
+        (out, started.elapsed())
+    }
+
     fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
         let started = Instant::now();
         let out = f();
@@ -56,8 +65,18 @@ impl Timings {
         out
     }
 
-    fn push(&mut self, stage: &'static str, took: Duration) {
+    pub fn push(&mut self, stage: &'static str, took: Duration) {
         self.0.push((stage, took));
+    }
+
+    /// Adds `other`'s times to this one's, stage by stage (councils built one after another).
+    fn add(&mut self, other: Timings) {
+        for (stage, took) in other.0 {
+            match self.0.iter_mut().find(|(s, _)| *s == stage) {
+                Some((_, total)) => *total += took,
+                None => self.0.push((stage, took)),
+            }
+        }
     }
 }
 
@@ -153,13 +172,14 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
 }
 
 impl Prepared {
-    /// Makes one council's whole site into `sink`; returns the number of pages.
+    /// Makes one council's whole site into `sink`; returns the number of pages and how
+    /// long each part took.
     pub fn build_council(
         &self,
         opts: &BuildOptions,
         council: &standards::Council,
         sink: &dyn render::Sink,
-    ) -> Result<usize, BuildError> {
+    ) -> Result<(usize, Timings), BuildError> {
         let listings = self.directory.published_for(&council.id);
         build_council(
             opts,
@@ -216,12 +236,16 @@ pub fn build(
     let render_started = Instant::now();
     let mut staged = Vec::new();
     let mut pages = 0;
+    let mut parts = Timings::default();
     for council in &prepared.councils {
         let made = publish::Staging::begin(&opts.output, &council.id)
             .map_err(BuildError::from)
             .and_then(
                 |staging| match prepared.build_council(opts, council, &staging) {
-                    Ok(count) => Ok((staging, count)),
+                    Ok((count, took)) => {
+                        parts.add(took);
+                        Ok((staging, count))
+                    }
                     Err(e) => {
                         staging.abandon();
                         Err(e)
@@ -251,6 +275,7 @@ pub fn build(
         withheld,
         pages,
         timings,
+        render_parts: parts,
         warnings: prepared.directory.diagnostics,
         elapsed: started.elapsed(),
     })
@@ -334,7 +359,7 @@ fn build_council(
     theme: &render::Theme,
     synonyms: &search::Synonyms,
     sink: &dyn render::Sink,
-) -> Result<usize, BuildError> {
+) -> Result<(usize, Timings), BuildError> {
     let make_index = || search::build_index(listings, synonyms);
     let extra: [(&str, &[u8]); 1] = [(search::ENGINE_NAME, search::ENGINE)];
     let input = render::SiteInput {
@@ -350,6 +375,8 @@ fn build_council(
         council: council.id.clone(),
         source,
     })?;
+    let mut timings = site.timings;
+    let started = Instant::now();
     let base = &council.settings.base_url;
     let write = |path: &str, text: String| {
         sink.write(path, text.as_bytes())
@@ -362,8 +389,11 @@ fn build_council(
     write("robots.txt", publish::robots(base))?;
     let feed = publish::atom::feed(&council.settings.name, base, &site.listings, opts.today);
     write(publish::atom::FEED_PATH, feed)?;
+    timings.push("sitemap, robots.txt, Atom feed", started.elapsed());
+    let started = Instant::now();
     publish::oruk::write_documents(council, listings, opts.today, &|path, doc| {
         write(path, doc.to_string())
     })?;
-    Ok(site.pages.len())
+    timings.push("Open Referral UK feed", started.elapsed());
+    Ok((site.pages.len(), timings))
 }

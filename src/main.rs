@@ -250,8 +250,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match result {
                 Ok(report) => {
                     if timings {
+                        let ms = |took: &std::time::Duration| took.as_secs_f64() * 1000.0;
                         for (stage, took) in &report.timings.0 {
-                            eprintln!("{:>9.1} ms  {stage}", took.as_secs_f64() * 1000.0);
+                            eprintln!("{:>9.1} ms  {stage}", ms(took));
+                            if *stage == "render and write" {
+                                for (part, took) in &report.render_parts.0 {
+                                    eprintln!("{:>9.1} ms    {part}", ms(took));
+                                }
+                            }
                         }
                     }
                     let colour = std::io::stderr().is_terminal();

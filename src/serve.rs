@@ -26,7 +26,7 @@ pub fn build_in_memory(opts: &BuildOptions) -> Result<(Sites, usize), BuildError
     let mut pages = 0;
     for council in &prepared.councils {
         let site = MemorySite::default();
-        pages += prepared.build_council(opts, council, &site)?;
+        pages += prepared.build_council(opts, council, &site)?.0;
         sites.insert(council.id.clone(), site.into_files());
     }
     Ok((sites, pages))

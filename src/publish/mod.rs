@@ -10,9 +10,19 @@ use crate::render::Sink;
 use std::path::{Component, Path, PathBuf};
 
 /// A site being written beside its final folder.
+///
+/// The folder it is written into is the site from the build before last (kept as
+/// `output/.previous-<council>`), not a new one: files and folders that already exist are
+/// rewritten in place and unchanged files are linked to the live site's, so a rebuild
+/// creates almost no new files. Creating files is most of the cost of writing a site, and
+/// on some disks it is far slower than writing bytes.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    previous: PathBuf,
+    /// Every file written, so that what the old tree had and this build did not make can be
+    /// removed before the swap.
+    written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 /// A problem writing the output folder.
@@ -82,17 +92,27 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 impl Staging {
-    /// Starts a fresh staging folder for `output/<council>`.
+    /// Starts staging `output/<council>`, recycling the site from the build before last
+    /// when there is one.
     pub fn begin(output: &Path, council: &str) -> Result<Staging, PublishError> {
         std::fs::create_dir_all(output).map_err(io(output))?;
         let dir = output.join(format!(".staging-{council}"));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        let previous = output.join(format!(".previous-{council}"));
+        // A staging folder left by a build that was stopped is recycled like a previous site.
+        if previous.is_dir() && !dir.exists() {
+            std::fs::rename(&previous, &dir).map_err(io(&previous))?;
+        } else if previous.exists() {
+            remove_tree(&previous)?;
+        }
+        if dir.exists() && !dir.is_dir() {
+            std::fs::remove_file(&dir).map_err(io(&dir))?;
         }
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         Ok(Staging {
             dir,
             target: output.join(council),
+            previous,
+            written: Default::default(),
         })
     }
 
@@ -100,36 +120,55 @@ impl Staging {
         &self.dir
     }
 
-    /// Replaces the council's live folder with the staged one.
+    /// Removes what the recycled tree had that this build did not write, then puts the
+    /// staged site in place of the live one, which is kept for the next build to recycle.
     pub fn swap_in(self) -> Result<(), PublishError> {
-        let old = self.target.with_file_name(format!(
-            ".old-{}",
-            self.target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
-        if old.exists() {
-            remove_tree(&old)?;
-        }
+        let written = self.written.into_inner().unwrap_or_default();
+        remove_unwritten(&self.dir, &written)?;
         if self.target.exists() {
-            std::fs::rename(&self.target, &old).map_err(io(&self.target))?;
-        }
-        std::fs::rename(&self.dir, &self.target).map_err(io(&self.dir))?;
-        if old.exists() {
-            remove_tree(&old)?;
+            if exchange(&self.dir, &self.target).is_err() {
+                std::fs::rename(&self.target, &self.previous).map_err(io(&self.target))?;
+                std::fs::rename(&self.dir, &self.target).map_err(io(&self.dir))?;
+            } else {
+                std::fs::rename(&self.dir, &self.previous).map_err(io(&self.dir))?;
+            }
+        } else {
+            std::fs::rename(&self.dir, &self.target).map_err(io(&self.dir))?;
         }
         Ok(())
     }
 
-    /// Removes the staging folder after a failure, leaving the live site untouched.
+    /// Gives up after a failure, leaving the live site untouched; the half-written tree is
+    /// kept to be recycled by the next build.
     pub fn abandon(self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if std::fs::rename(&self.dir, &self.previous).is_err() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
+}
+
+/// Swaps two folders in one step, so the live site is never missing, even for a moment.
+/// Fails where the file system cannot, and the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    rustix::fs::renameat_with(
+        rustix::fs::CWD,
+        a,
+        rustix::fs::CWD,
+        b,
+        rustix::fs::RenameFlags::EXCHANGE,
+    )
+    .map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        use std::os::unix::fs::MetadataExt;
         let rel = Path::new(path);
         // Paths come from slugs and theme file names; refuse anything that could climb out.
         if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -140,22 +179,110 @@ impl Sink for Staging {
         }
         let full = self.dir.join(rel);
         if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
+            make_folder(&self.dir, parent)?;
         }
+        if let Ok(mut written) = self.written.lock() {
+            written.insert(rel.to_path_buf());
+        }
+        let old = std::fs::symlink_metadata(&full).ok();
+        if old.as_ref().is_some_and(|m| m.is_dir()) {
+            std::fs::remove_dir_all(&full)?;
+        }
+        let old = old.filter(|m| m.is_file());
         // A file the live site already has, byte for byte, is linked rather than written:
         // no new data on disk, and its modified time stays as it was for hosts and sync tools.
         let live = self.target.join(rel);
-        if unchanged(&live, bytes) && std::fs::hard_link(&live, &full).is_ok() {
-            return Ok(());
+        let live_meta = std::fs::symlink_metadata(&live)
+            .ok()
+            .filter(|m| m.is_file());
+        let shares_live = |old: &std::fs::Metadata, live: &std::fs::Metadata| {
+            old.ino() == live.ino() && old.dev() == live.dev()
+        };
+        if let Some(live_meta) = &live_meta {
+            if unchanged(&live, live_meta, bytes) {
+                if old.as_ref().is_some_and(|o| shares_live(o, live_meta)) {
+                    return Ok(());
+                }
+                if old.is_some() {
+                    std::fs::remove_file(&full)?;
+                }
+                if std::fs::hard_link(&live, &full).is_ok() {
+                    return Ok(());
+                }
+            }
         }
-        std::fs::write(full, bytes)
+        match old {
+            // The recycled file belongs to no live site: rewrite it in place.
+            Some(o)
+                if o.nlink() == 1 && !live_meta.as_ref().is_some_and(|l| shares_live(&o, l)) =>
+            {
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .truncate(true)
+                    .open(&full)?;
+                std::io::Write::write_all(&mut file, bytes)
+            }
+            // Shared with the live site: a new file, so the live one stays as it is.
+            Some(_) => {
+                std::fs::remove_file(&full)?;
+                std::fs::write(&full, bytes)
+            }
+            None => std::fs::write(&full, bytes),
+        }
     }
 }
 
+/// Makes the folders down to `folder`, replacing any file in the recycled tree that stands
+/// where a folder is now needed.
+fn make_folder(root: &Path, folder: &Path) -> std::io::Result<()> {
+    if folder.is_dir() {
+        return Ok(());
+    }
+    if std::fs::create_dir_all(folder).is_ok() {
+        return Ok(());
+    }
+    let mut at = folder;
+    while at != root {
+        if std::fs::symlink_metadata(at).is_ok_and(|m| !m.is_dir()) {
+            std::fs::remove_file(at)?;
+        }
+        match at.parent() {
+            Some(parent) => at = parent,
+            None => break,
+        }
+    }
+    std::fs::create_dir_all(folder)
+}
+
+/// Removes the files under `dir` that are not in `written` (site-relative), then the
+/// folders left empty.
+fn remove_unwritten(
+    dir: &Path,
+    written: &std::collections::HashSet<PathBuf>,
+) -> Result<(), PublishError> {
+    let mut folders = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(|e| PublishError::Io {
+            path: dir.display().to_string(),
+            source: e.into(),
+        })?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if entry.file_type().is_dir() {
+            folders.push(entry.path().to_path_buf());
+        } else if !written.contains(rel) {
+            std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
+        }
+    }
+    // Deepest first, so a folder's empty subfolders are gone before it is tried.
+    for folder in folders.iter().rev() {
+        let _ = std::fs::remove_dir(folder);
+    }
+    Ok(())
+}
+
 /// Whether the file at `path` holds exactly `bytes` (cheap length check first).
-fn unchanged(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
+fn unchanged(path: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> bool {
+    meta.len() == bytes.len() as u64 && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Removes a replaced site. A site has one folder per page, so the files are removed in

@@ -81,6 +81,9 @@ pub type MakeIndex<'a> = &'a (dyn Fn() -> Result<Vec<u8>, crate::search::SearchE
 pub struct RenderedSite {
     pub pages: Vec<String>,
     pub listings: Vec<ListingView>,
+    /// How long each part took, for `--timings`. The listing pages and the search index
+    /// are made at the same time, so their times overlap.
+    pub timings: crate::Timings,
 }
 
 #[derive(Serialize)]
@@ -198,6 +201,8 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
         None => None,
     };
 
+    let mut timings = crate::Timings::default();
+    let started = std::time::Instant::now();
     let views: Result<Vec<ListingView>, RenderError> = listings
         .par_iter()
         .map(|l| {
@@ -211,6 +216,7 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
         })
         .collect();
     let views = views?;
+    timings.push("listing views (Markdown, photos)", started.elapsed());
     let nav = navigation(&views, council);
     let s = &council.settings;
     let site = SiteView {
@@ -254,89 +260,74 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
         renderer.xml("opensearch.xml", "opensearch.xml")?;
     }
 
-    let (index, listing_pages) = rayon::join(
-        || search_index.map(|make| make()).transpose(),
-        || listing_pages(&renderer, &base, &views, listings, &s.base_url),
+    let ((index, index_took), (listing_pages, pages_took)) = rayon::join(
+        || crate::Timings::timed(|| search_index.map(|make| make()).transpose()),
+        || crate::Timings::timed(|| listing_pages(&renderer, &base, &views, listings, &s.base_url)),
     );
+    timings.push("listing pages", pages_took);
+    timings.push("search index (alongside)", index_took);
     pages.extend(listing_pages?);
+    let started = std::time::Instant::now();
     if let Some(index) = index? {
         let hashed = format!("assets/{}", hashed_name(crate::search::INDEX_NAME, &index));
         write(sink, &hashed, &index)?;
         assets.insert(crate::search::INDEX_NAME.to_string(), hashed);
         let mut ctx = base.clone();
         ctx.insert("assets", &assets);
-        pages.push(renderer.page_in(&mut ctx, "search/index.html", "search.html", &[])?);
+        pages.push(renderer.page_in(&mut ctx, "search/index.html", "search.html", |_| {})?);
     }
 
-    let all_cards: Vec<&Card> = views.iter().map(|v| &v.card).collect();
-    pages.extend(renderer.browse(
-        "enterprises/",
-        &labels.text("all_listings"),
-        "all",
-        None,
-        &all_cards,
-    )?);
+    // Browse pages are at two depths below their list's folder: the first page, and
+    // `page/N/` after it.
+    let mut browse_depths = vec![depth("enterprises/"), depth("enterprises/page/2/")];
+    for term in nav
+        .support
+        .iter()
+        .chain(&nav.who_for)
+        .chain(&nav.towns)
+        .chain(&nav.districts)
+    {
+        browse_depths.extend([depth(&term.url), depth(&format!("{}page/2/", term.url))]);
+    }
+    browse_depths.sort_unstable();
+    browse_depths.dedup();
+    let card_html = CardHtml::render(&renderer, &views, browse_depths)?;
+    timings.push("cards", started.elapsed());
+    let started = std::time::Instant::now();
 
-    type KeysOf = fn(&ListingView) -> Vec<&str>;
-    let facets: [(&str, &str, &Vec<Term>, KeysOf); 4] = [
-        ("support/", "support", &nav.support, |v| {
-            v.support_types.iter().map(|t| t.key.as_str()).collect()
-        }),
-        ("for/", "who_for", &nav.who_for, |v| {
-            v.who_for.iter().map(|t| t.key.as_str()).collect()
-        }),
-        ("areas/", "town", &nav.towns, |v| {
-            v.towns.iter().map(|t| t.key.as_str()).collect()
-        }),
-        ("areas/", "district", &nav.districts, |v| {
-            v.postcode_districts
-                .iter()
-                .map(|t| t.key.as_str())
-                .collect()
-        }),
-    ];
-    for (_, kind, terms, keys_of) in &facets {
-        // One pass over the listings files every card under its terms, in listing order.
-        let mut by_term: HashMap<String, Vec<&Card>> = HashMap::new();
-        for v in &views {
-            let mut keys: Vec<String> = keys_of(v).iter().map(|k| k.to_ascii_lowercase()).collect();
-            keys.sort_unstable();
-            keys.dedup();
-            for key in keys {
-                by_term.entry(key).or_default().push(&v.card);
-            }
-        }
-        let made: Result<Vec<Vec<String>>, RenderError> = terms
-            .par_iter()
-            .map(|term| {
-                let cards = by_term
-                    .get(&term.key.to_ascii_lowercase())
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                renderer.browse(&term.url, &term.label, kind, Some(term), cards)
+    // The printable directory is one large page: it is made while the browse pages are.
+    let (browse, print) = rayon::join(
+        || browse_pages(&renderer, &labels, &nav, &views, &card_html),
+        || {
+            crate::Timings::timed(|| {
+                renderer.page(
+                    "print/index.html",
+                    "print.html",
+                    &[
+                        (
+                            "groups",
+                            serde_json::to_value(print_groups(&views, &nav)).unwrap_or_default(),
+                        ),
+                        (
+                            "today_long",
+                            serde_json::json!(format!(
+                                "{} {} {}",
+                                today.day(),
+                                today.month(),
+                                today.year()
+                            )),
+                        ),
+                    ],
+                )
             })
-            .collect();
-        pages.extend(made?.into_iter().flatten());
-    }
-    pages.push(renderer.page(
-        "print/index.html",
-        "print.html",
-        &[
-            (
-                "groups",
-                serde_json::to_value(print_groups(&views, &nav)).unwrap_or_default(),
-            ),
-            (
-                "today_long",
-                serde_json::json!(format!(
-                    "{} {} {}",
-                    today.day(),
-                    today.month(),
-                    today.year()
-                )),
-            ),
-        ],
-    )?);
+        },
+    );
+    pages.extend(browse?);
+    timings.push("browse pages", started.elapsed());
+    let (print, print_took) = print;
+    pages.push(print?);
+    timings.push("printable directory (alongside)", print_took);
+    let started = std::time::Instant::now();
     for (dir, kind, title_key) in [
         ("support/", "support", "browse_support"),
         ("for/", "who_for", "browse_who_for"),
@@ -348,10 +339,12 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
         ];
         pages.push(renderer.page(&format!("{dir}index.html"), "terms.html", &extra)?);
     }
+    timings.push("term lists", started.elapsed());
     pages.sort();
     Ok(RenderedSite {
         pages,
         listings: views,
+        timings,
     })
 }
 
@@ -375,14 +368,76 @@ fn listing_pages(
                     ctx,
                     &format!("{}index.html", v.url),
                     "listing.html",
-                    &[
-                        ("listing", serde_json::to_value(v).unwrap_or_default()),
-                        ("json_ld", serde_json::Value::String(json_ld)),
-                    ],
+                    |ctx| {
+                        ctx.insert("listing", v);
+                        ctx.insert("json_ld", &json_ld);
+                    },
                 )
             },
         )
         .collect()
+}
+
+/// Every browse page: all listings, then each kind of help, group of people, town and
+/// postcode district.
+fn browse_pages(
+    renderer: &PageRenderer,
+    labels: &Labels,
+    nav: &Nav,
+    views: &[ListingView],
+    card_html: &CardHtml,
+) -> Result<Vec<String>, RenderError> {
+    let all: Vec<usize> = (0..views.len()).collect();
+    let mut pages = renderer.browse(
+        "enterprises/",
+        &labels.text("all_listings"),
+        "all",
+        None,
+        &all,
+        card_html,
+    )?;
+    type KeysOf = fn(&ListingView) -> Vec<&str>;
+    let facets: [(&str, &Vec<Term>, KeysOf); 4] = [
+        ("support", &nav.support, |v| {
+            v.support_types.iter().map(|t| t.key.as_str()).collect()
+        }),
+        ("who_for", &nav.who_for, |v| {
+            v.who_for.iter().map(|t| t.key.as_str()).collect()
+        }),
+        ("town", &nav.towns, |v| {
+            v.towns.iter().map(|t| t.key.as_str()).collect()
+        }),
+        ("district", &nav.districts, |v| {
+            v.postcode_districts
+                .iter()
+                .map(|t| t.key.as_str())
+                .collect()
+        }),
+    ];
+    for (kind, terms, keys_of) in &facets {
+        // One pass over the listings files every card under its terms, in listing order.
+        let mut by_term: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, v) in views.iter().enumerate() {
+            let mut keys: Vec<String> = keys_of(v).iter().map(|k| k.to_ascii_lowercase()).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            for key in keys {
+                by_term.entry(key).or_default().push(i);
+            }
+        }
+        let made: Result<Vec<Vec<String>>, RenderError> = terms
+            .par_iter()
+            .map(|term| {
+                let cards = by_term
+                    .get(&term.key.to_ascii_lowercase())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                renderer.browse(&term.url, &term.label, kind, Some(term), cards, card_html)
+            })
+            .collect();
+        pages.extend(made?.into_iter().flatten());
+    }
+    Ok(pages)
 }
 
 struct PageRenderer<'a> {
@@ -401,47 +456,63 @@ impl PageRenderer<'_> {
         template: &str,
         extra: &[(&str, serde_json::Value)],
     ) -> Result<String, RenderError> {
-        self.page_in(&mut self.base.clone(), path, template, extra)
+        self.page_in(&mut self.base.clone(), path, template, |ctx| {
+            for (k, v) in extra {
+                ctx.insert(*k, v);
+            }
+        })
     }
 
     /// As [`page`](Self::page), reusing `ctx` (a copy of the site context) so that a run of
-    /// pages of one kind copies the whole-site data once, not once per page. Every page of a
-    /// kind sets the same keys, so nothing from the previous page is left behind.
+    /// pages of one kind copies the whole-site data once, not once per page. `fill` adds the
+    /// page's own data, straight from its typed values (one conversion, not two). Every page
+    /// of a kind sets the same keys, so nothing from the previous page is left behind.
     fn page_in(
         &self,
         ctx: &mut tera::Context,
         path: &str,
         template: &str,
-        extra: &[(&str, serde_json::Value)],
+        fill: impl FnOnce(&mut tera::Context),
     ) -> Result<String, RenderError> {
-        // Links are relative so a site works from any folder, except on the 404 page, which
-        // hosts serve at whatever address was missing: it links from the site's own path.
-        let root = if path == "404.html" {
-            site_path(self.base_url)
-        } else {
-            "../".repeat(path.matches('/').count())
-        };
-        ctx.insert("root", &root);
+        ctx.insert("root", &self.root_of(path));
         let page_url = path.strip_suffix("index.html").unwrap_or(path);
         ctx.insert("page_url", page_url);
         ctx.insert("canonical", &format!("{}{}", self.base_url, page_url));
-        for (k, v) in extra {
-            ctx.insert(*k, v);
+        fill(ctx);
+        let html = self.fragment(ctx, path, template)?;
+        write(self.sink, path, html.as_bytes())?;
+        Ok(path.to_string())
+    }
+
+    /// How a page links to the top of the site. Links are relative so a site works from any
+    /// folder, except on the 404 page, which hosts serve at whatever address was missing: it
+    /// links from the site's own path.
+    fn root_of(&self, path: &str) -> String {
+        if path == "404.html" {
+            site_path(self.base_url)
+        } else {
+            "../".repeat(path.matches('/').count())
         }
-        let html = self
-            .theme
+    }
+
+    /// Renders `template` with `ctx` into a string, naming `page` if it fails.
+    fn fragment(
+        &self,
+        ctx: &tera::Context,
+        page: &str,
+        template: &str,
+    ) -> Result<String, RenderError> {
+        self.theme
             .tera
             .render(template, ctx)
             .map_err(|e| RenderError::Template {
-                page: path.to_string(),
+                page: page.to_string(),
                 template: format!(
                     "themes/{}/templates/{template} (or the default theme's)",
                     self.theme.name
                 ),
                 message: error_chain(&e),
-            })?;
-        write(self.sink, path, html.as_bytes())?;
-        Ok(path.to_string())
+            })
     }
 
     /// A non-HTML file from a template, such as the OpenSearch description.
@@ -460,16 +531,18 @@ impl PageRenderer<'_> {
         write(self.sink, path, text.as_bytes())
     }
 
-    /// A browse page of cards, split into pages of `PER_PAGE`.
+    /// A browse page of cards, split into pages of `PER_PAGE`. `cards` are positions in
+    /// `card_html`, each card already rendered once for every depth of page that shows it.
     fn browse(
         &self,
         url: &str,
         title: &str,
         kind: &str,
         term: Option<&Term>,
-        cards: &[&Card],
+        cards: &[usize],
+        card_html: &CardHtml,
     ) -> Result<Vec<String>, RenderError> {
-        let chunks: Vec<&[&Card]> = if cards.is_empty() {
+        let chunks: Vec<&[usize]> = if cards.is_empty() {
             vec![&[][..]]
         } else {
             cards.chunks(PER_PAGE).collect()
@@ -508,23 +581,66 @@ impl PageRenderer<'_> {
                         .collect()
                 },
             };
-            let extra = [
-                ("title", serde_json::json!(title)),
-                ("kind", serde_json::json!(kind)),
-                ("term", serde_json::to_value(term).unwrap_or_default()),
-                ("cards", serde_json::to_value(chunk).unwrap_or_default()),
-                ("count", serde_json::json!(cards.len())),
-                ("first_number", serde_json::json!(i * PER_PAGE + 1)),
-                ("last_number", serde_json::json!(i * PER_PAGE + chunk.len())),
-                (
-                    "pagination",
-                    serde_json::to_value(&pagination).unwrap_or_default(),
-                ),
-            ];
             let path = format!("{}index.html", page_url(n));
-            made.push(self.page_in(&mut ctx, &path, "browse.html", &extra)?);
+            let rendered = card_html.at_depth(depth(&path));
+            let html: Vec<&str> = chunk.iter().map(|&c| rendered[c].as_str()).collect();
+            made.push(self.page_in(&mut ctx, &path, "browse.html", |ctx| {
+                ctx.insert("title", title);
+                ctx.insert("kind", kind);
+                ctx.insert("term", &term);
+                ctx.insert("cards", &html);
+                ctx.insert("count", &cards.len());
+                ctx.insert("first_number", &(i * PER_PAGE + 1));
+                ctx.insert("last_number", &(i * PER_PAGE + chunk.len()));
+                ctx.insert("pagination", &pagination);
+            })?);
         }
         Ok(made)
+    }
+}
+
+/// How many folders deep a page is: its links to the rest of the site start with that
+/// many `../`.
+fn depth(path: &str) -> usize {
+    path.matches('/').count()
+}
+
+/// Every listing's card (`card.html`), rendered once for each depth of browse page: a
+/// listing appears on about ten browse pages, and its card is the same on all of them but
+/// for how its link climbs to the top of the site.
+struct CardHtml(BTreeMap<usize, Vec<String>>);
+
+impl CardHtml {
+    fn render(
+        renderer: &PageRenderer,
+        views: &[ListingView],
+        depths: impl IntoIterator<Item = usize>,
+    ) -> Result<CardHtml, RenderError> {
+        let mut by_depth = BTreeMap::new();
+        for d in depths {
+            let root = "../".repeat(d);
+            let made: Result<Vec<String>, RenderError> = views
+                .par_iter()
+                .map_init(
+                    || {
+                        let mut ctx = tera::Context::new();
+                        ctx.insert("t", &renderer.theme.strings);
+                        ctx.insert("root", &root);
+                        ctx
+                    },
+                    |ctx, v| {
+                        ctx.insert("card", &v.card);
+                        renderer.fragment(ctx, &v.url, "card.html")
+                    },
+                )
+                .collect();
+            by_depth.insert(d, made?);
+        }
+        Ok(CardHtml(by_depth))
+    }
+
+    fn at_depth(&self, depth: usize) -> &[String] {
+        self.0.get(&depth).map(Vec::as_slice).unwrap_or_default()
     }
 }
 
