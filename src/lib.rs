@@ -392,7 +392,11 @@ fn build_council(
     timings.push("sitemap, robots.txt, Atom feed", started.elapsed());
     let started = Instant::now();
     publish::oruk::write_documents(council, listings, opts.today, &|path, doc| {
-        write(path, doc.to_string())
+        sink.write(path, doc.as_bytes())
+            .map_err(|source| publish::PublishError::Io {
+                path: path.to_string(),
+                source,
+            })
     })?;
     timings.push("Open Referral UK feed", started.elapsed());
     Ok((site.pages.len(), timings))

@@ -20,6 +20,8 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     previous: PathBuf,
+    /// The files the recycled tree holds, when its list was kept; otherwise it is walked.
+    recycled: Option<Vec<PathBuf>>,
     /// Every file written, so that what the old tree had and this build did not make can be
     /// removed before the swap.
     written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
@@ -98,12 +100,16 @@ impl Staging {
         std::fs::create_dir_all(output).map_err(io(output))?;
         let dir = output.join(format!(".staging-{council}"));
         let previous = output.join(format!(".previous-{council}"));
-        // A staging folder left by a build that was stopped is recycled like a previous site.
+        let mut recycled = None;
+        // A staging folder left by a build that was stopped is recycled like a previous
+        // site, but its files are not known: it is walked at the end.
         if previous.is_dir() && !dir.exists() {
+            recycled = read_file_list(&file_list(&previous));
             std::fs::rename(&previous, &dir).map_err(io(&previous))?;
         } else if previous.exists() {
             remove_tree(&previous)?;
         }
+        let _ = std::fs::remove_file(file_list(&previous));
         if dir.exists() && !dir.is_dir() {
             std::fs::remove_file(&dir).map_err(io(&dir))?;
         }
@@ -112,6 +118,7 @@ impl Staging {
             dir,
             target: output.join(council),
             previous,
+            recycled,
             written: Default::default(),
         })
     }
@@ -124,7 +131,15 @@ impl Staging {
     /// staged site in place of the live one, which is kept for the next build to recycle.
     pub fn swap_in(self) -> Result<(), PublishError> {
         let written = self.written.into_inner().unwrap_or_default();
-        remove_unwritten(&self.dir, &written)?;
+        match &self.recycled {
+            Some(files) => remove_listed(&self.dir, files, &written),
+            None => remove_unwritten(&self.dir, &written)?,
+        }
+        // The live site becomes the previous one, and its list of files goes with it.
+        let (live_list, previous_list) = (file_list(&self.target), file_list(&self.previous));
+        if std::fs::rename(&live_list, &previous_list).is_err() {
+            let _ = std::fs::remove_file(&previous_list);
+        }
         if self.target.exists() {
             if exchange(&self.dir, &self.target).is_err() {
                 std::fs::rename(&self.target, &self.previous).map_err(io(&self.target))?;
@@ -135,6 +150,7 @@ impl Staging {
         } else {
             std::fs::rename(&self.dir, &self.target).map_err(io(&self.dir))?;
         }
+        write_file_list(&live_list, &written);
         Ok(())
     }
 
@@ -252,6 +268,60 @@ fn make_folder(root: &Path, folder: &Path) -> std::io::Result<()> {
         }
     }
     std::fs::create_dir_all(folder)
+}
+
+/// Where the list of a site's files is kept: beside its folder, never inside it, so it is
+/// not published.
+fn file_list(site: &Path) -> PathBuf {
+    let name = site
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    site.with_file_name(format!(".{}.files", name.trim_start_matches('.')))
+}
+
+/// The site-relative paths in a file list, one a line; `None` if there is no usable list.
+fn read_file_list(path: &Path) -> Option<Vec<PathBuf>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(text.lines().map(PathBuf::from).collect())
+}
+
+/// Keeps the list of files just published, so that the build after next, recycling this
+/// tree, knows what it holds without walking it. Losing it only costs that walk.
+fn write_file_list(path: &Path, written: &std::collections::HashSet<PathBuf>) {
+    let mut lines: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.to_str())
+        .filter(|p| !p.contains('\n'))
+        .map(str::to_owned)
+        .collect();
+    lines.sort_unstable();
+    let mut text = lines.join("\n");
+    text.push('\n');
+    let _ = std::fs::write(path, text);
+}
+
+/// Removes the files of a recycled tree (from its list) that this build did not write,
+/// then the folders they leave empty.
+fn remove_listed(dir: &Path, files: &[PathBuf], written: &std::collections::HashSet<PathBuf>) {
+    let mut folders = std::collections::BTreeSet::new();
+    for rel in files.iter().filter(|f| !written.contains(*f)) {
+        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
+        if safe && std::fs::remove_file(dir.join(rel)).is_ok() {
+            folders.extend(
+                rel.ancestors()
+                    .skip(1)
+                    .filter(|a| !a.as_os_str().is_empty())
+                    .map(Path::to_path_buf),
+            );
+        }
+    }
+    // Deepest first, so a folder's empty subfolders are gone before it is tried.
+    let mut folders: Vec<PathBuf> = folders.into_iter().collect();
+    folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+    for folder in folders {
+        let _ = std::fs::remove_dir(dir.join(folder));
+    }
 }
 
 /// Removes the files under `dir` that are not in `written` (site-relative), then the

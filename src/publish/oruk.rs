@@ -60,9 +60,11 @@ pub fn service_path(id: &str) -> String {
 }
 
 /// Writes every document of one council's ORUK feed through `write` (site-relative path,
-/// JSON): one per service, then the root document and the `/services` page. Services are
-/// made in parallel and only their short list entries are kept: a full document for each
-/// of thousands of listings held at once was most of a large build's peak memory.
+/// JSON text): one per service, then the root document and the `/services` page. Services
+/// are made and serialized in parallel and only their short list entries are kept, as
+/// text: a full document for each of thousands of listings held at once was most of a
+/// large build's peak memory, and serializing the whole `/services` page on one thread was
+/// the slowest part of the feed.
 ///
 /// `listings` are the council's published listings; one not published on this council's
 /// site is left out rather than exposed, as a second line of defence.
@@ -70,19 +72,19 @@ pub fn write_documents<E: Send>(
     council: &Council,
     listings: &[&Listing],
     today: time::Date,
-    write: &(dyn Fn(&str, &Value) -> Result<(), E> + Sync),
+    write: &(dyn Fn(&str, &str) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
     use rayon::prelude::*;
-    let entries: Vec<Value> = shown(council, listings)
+    let entries: Vec<String> = shown(council, listings)
         .par_iter()
         .map(|l| {
             let doc = service(council, l, today);
-            write(&service_path(&service_id(l).to_string()), &doc)?;
-            Ok(list_entry(&doc))
+            write(&service_path(&service_id(l).to_string()), &doc.to_string())?;
+            Ok(list_entry(&doc).to_string())
         })
         .collect::<Result<_, E>>()?;
-    write(ROOT_PATH, &root())?;
-    write(SERVICES_PATH, &services_page(entries))
+    write(ROOT_PATH, &root().to_string())?;
+    write(SERVICES_PATH, &services_page(&entries))
 }
 
 /// The listings the feed shows, in its stable order (by name, then file name). A listing
@@ -106,18 +108,35 @@ fn root() -> Value {
     })
 }
 
-/// `GET /services`: one page holding every service.
-fn services_page(contents: Vec<Value>) -> Value {
-    json!({
-        "total_items": contents.len(),
+/// `GET /services`: one page holding every service, from the entries' JSON text. The
+/// same text as serializing the whole page at once: the envelope's keys are sorted, so
+/// `contents` comes first.
+fn services_page(entries: &[String]) -> String {
+    let envelope = json!({
+        "total_items": entries.len(),
         "total_pages": 1,
         "page_number": 1,
-        "size": contents.len(),
+        "size": entries.len(),
         "first_page": true,
         "last_page": true,
-        "empty": contents.is_empty(),
-        "contents": contents,
+        "empty": entries.is_empty(),
+        "contents": [],
     })
+    .to_string();
+    let rest = envelope
+        .strip_prefix("{\"contents\":[]")
+        .unwrap_or_default();
+    let mut page = String::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 200);
+    page.push_str("{\"contents\":[");
+    for (i, entry) in entries.iter().enumerate() {
+        if i > 0 {
+            page.push(',');
+        }
+        page.push_str(entry);
+    }
+    page.push(']');
+    page.push_str(rest);
+    page
 }
 
 /// A service as the `/services` list shows it: its one-to-one fields and its organization,
@@ -646,10 +665,11 @@ mod tests {
         today: time::Date,
     ) -> Vec<(String, Value)> {
         let written = std::sync::Mutex::new(BTreeMap::new());
-        write_documents(council, listings, today, &|path: &str, doc: &Value| {
+        write_documents(council, listings, today, &|path: &str, doc: &str| {
+            let doc: Value = serde_json::from_str(doc).map_err(|_| "not JSON")?;
             written
                 .lock()
-                .map(|mut w| w.insert(path.to_string(), doc.clone()))
+                .map(|mut w| w.insert(path.to_string(), doc))
                 .map(|_| ())
                 .map_err(|_| "poisoned")
         })
@@ -955,6 +975,26 @@ mod tests {
             );
         }
         out
+    }
+
+    #[test]
+    fn the_services_page_is_the_same_text_as_serializing_it_whole() {
+        let entries = [
+            json!({"id": "b", "name": "Café \"Two\""}),
+            json!({"id": "a"}),
+        ];
+        let text: Vec<String> = entries.iter().map(Value::to_string).collect();
+        let whole = json!({
+            "total_items": 2, "total_pages": 1, "page_number": 1, "size": 2,
+            "first_page": true, "last_page": true, "empty": false,
+            "contents": entries,
+        });
+        assert_eq!(services_page(&text), whole.to_string());
+        let empty = json!({
+            "total_items": 0, "total_pages": 1, "page_number": 1, "size": 0,
+            "first_page": true, "last_page": true, "empty": true, "contents": [],
+        });
+        assert_eq!(services_page(&[]), empty.to_string());
     }
 
     #[test]

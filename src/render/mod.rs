@@ -295,32 +295,11 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
     timings.push("cards", started.elapsed());
     let started = std::time::Instant::now();
 
-    // The printable directory is one large page: it is made while the browse pages are.
+    // The printable directory is one large page: it is made while the browse pages are,
+    // from entries rendered once per listing.
     let (browse, print) = rayon::join(
         || browse_pages(&renderer, &labels, &nav, &views, &card_html),
-        || {
-            crate::Timings::timed(|| {
-                renderer.page(
-                    "print/index.html",
-                    "print.html",
-                    &[
-                        (
-                            "groups",
-                            serde_json::to_value(print_groups(&views, &nav)).unwrap_or_default(),
-                        ),
-                        (
-                            "today_long",
-                            serde_json::json!(format!(
-                                "{} {} {}",
-                                today.day(),
-                                today.month(),
-                                today.year()
-                            )),
-                        ),
-                    ],
-                )
-            })
-        },
+        || crate::Timings::timed(|| print_page(&renderer, &views, &nav, today)),
     );
     pages.extend(browse?);
     timings.push("browse pages", started.elapsed());
@@ -654,26 +633,67 @@ struct PrintGroup<'a> {
 #[derive(Serialize)]
 struct PrintTown<'a> {
     label: &'a str,
-    listings: Vec<&'a Card>,
+    /// Each listing's rendered `print-entry.html`.
+    listings: Vec<&'a str>,
 }
 
 /// The printable directory: one section per kind of help, listings under their first town.
-/// Entries are the short cards, so a large directory does not copy whole listings.
-fn print_groups<'a>(views: &'a [ListingView], nav: &'a Nav) -> Vec<PrintGroup<'a>> {
+fn print_page(
+    renderer: &PageRenderer,
+    views: &[ListingView],
+    nav: &Nav,
+    today: time::Date,
+) -> Result<String, RenderError> {
+    let entries: Result<Vec<String>, RenderError> = views
+        .par_iter()
+        .map_init(
+            || {
+                let mut ctx = tera::Context::new();
+                ctx.insert("t", &renderer.theme.strings);
+                ctx
+            },
+            |ctx, v| {
+                ctx.insert("l", &v.card);
+                renderer.fragment(ctx, "print/index.html", "print-entry.html")
+            },
+        )
+        .collect();
+    let entries = entries?;
+    let groups = print_groups(views, &entries, nav);
+    let today_long = format!("{} {} {}", today.day(), today.month(), today.year());
+    renderer.page_in(
+        &mut renderer.base.clone(),
+        "print/index.html",
+        "print.html",
+        |ctx| {
+            ctx.insert("groups", &groups);
+            ctx.insert("today_long", &today_long);
+        },
+    )
+}
+
+/// The printable directory's sections: one per kind of help, listings under their first
+/// town, in the order of the navigation.
+fn print_groups<'a>(
+    views: &[ListingView],
+    entries: &'a [String],
+    nav: &'a Nav,
+) -> Vec<PrintGroup<'a>> {
     nav.support
         .iter()
         .map(|term| {
             let mut towns: Vec<PrintTown> = Vec::new();
             for town in &nav.towns {
-                let here: Vec<&Card> = views
+                let here: Vec<&str> = views
                     .iter()
-                    .filter(|v| v.support_types.iter().any(|s| s.key == term.key))
-                    .filter(|v| {
+                    .zip(entries)
+                    .filter(|(v, _)| v.support_types.iter().any(|s| s.key == term.key))
+                    .filter(|(v, _)| {
                         v.towns
                             .first()
                             .is_some_and(|t| t.key.eq_ignore_ascii_case(&town.key))
                     })
-                    .map(|v| &v.card)
+                    .map(|(_, entry)| entry.as_str())
                     .collect();
                 if !here.is_empty() {
                     towns.push(PrintTown {
