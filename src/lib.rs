@@ -69,8 +69,15 @@ impl Timings {
         self.0.push((stage, took));
     }
 
+    /// Prints one line a stage, indented, to standard error.
+    pub fn print(&self) {
+        for (stage, took) in &self.0 {
+            eprintln!("{:>9.1} ms    {stage}", took.as_secs_f64() * 1000.0);
+        }
+    }
+
     /// Adds `other`'s times to this one's, stage by stage (councils built one after another).
-    fn add(&mut self, other: Timings) {
+    pub fn add(&mut self, other: Timings) {
         for (stage, took) in other.0 {
             match self.0.iter_mut().find(|(s, _)| *s == stage) {
                 Some((_, total)) => *total += took,
@@ -120,6 +127,8 @@ pub fn check(content_root: &Path, today: time::Date) -> Result<standards::Direct
 /// first half of a build, shared by `build` and the preview server.
 pub struct Prepared {
     pub directory: standards::Directory,
+    rules: standards::Rules,
+    checker: standards::Checker,
     /// The councils being built.
     pub councils: Vec<standards::Council>,
     themes: BTreeMap<String, render::Theme>,
@@ -139,7 +148,9 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
     }
     let rules = standards::Rules::load(&opts.content, opts.today)?;
     let content = timings.time("read content", || content::load(&opts.content));
-    let mut directory = timings.time("check content", || standards::validate(content, &rules))?;
+    let (mut directory, checker) = timings.time("check content", || {
+        standards::validate_keeping_checker(content, &rules)
+    })?;
     let all_councils = std::mem::take(&mut directory.councils);
     let councils: Vec<standards::Council> = select_councils(&all_councils, &opts.councils)?
         .into_iter()
@@ -164,6 +175,8 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
     directory.councils = all_councils;
     Ok(Prepared {
         directory,
+        rules,
+        checker,
         councils,
         themes,
         synonyms,
@@ -172,6 +185,21 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
 }
 
 impl Prepared {
+    /// Reads and checks one listing file again after it was saved, created or deleted,
+    /// leaving every other listing as it was checked before. `path` is inside the content
+    /// folder.
+    pub fn reread_listing(&mut self, path: &Path) {
+        let root = self.rules.content_root.clone();
+        let rel = path.strip_prefix(&root).unwrap_or(path).to_path_buf();
+        let checked = path
+            .is_file()
+            .then(|| match content::read_listing(&root, path) {
+                Ok(file) => self.checker.check(file, &self.rules),
+                Err(problem) => (None, vec![problem]),
+            });
+        self.directory.replace_file(&rel, checked);
+    }
+
     /// Makes one council's whole site into `sink`; returns the number of pages and how
     /// long each part took.
     pub fn build_council(
@@ -179,6 +207,18 @@ impl Prepared {
         opts: &BuildOptions,
         council: &standards::Council,
         sink: &dyn render::Sink,
+    ) -> Result<(usize, Timings), BuildError> {
+        self.build_council_with(opts, council, sink, None)
+    }
+
+    /// As [`build_council`](Self::build_council), into a sink holding the last build made
+    /// with `memo`: only what changed since is made again (the preview).
+    pub fn build_council_with(
+        &self,
+        opts: &BuildOptions,
+        council: &standards::Council,
+        sink: &dyn render::Sink,
+        memo: Option<&mut CouncilMemo>,
     ) -> Result<(usize, Timings), BuildError> {
         let listings = self.directory.published_for(&council.id);
         build_council(
@@ -188,6 +228,7 @@ impl Prepared {
             &self.themes[&council.settings.theme],
             &self.synonyms[&council.id],
             sink,
+            memo,
         )
     }
 
@@ -281,6 +322,17 @@ pub fn build(
     })
 }
 
+/// A fingerprint of a council's published listings, in order: the search index is made
+/// from nothing else (with the synonyms, which the preview never changes in place).
+fn listings_fingerprint(listings: &[&standards::Listing]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for l in listings {
+        (&l.slug, l.fingerprint).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 fn select_councils<'a>(
     all: &'a [standards::Council],
     wanted: &[String],
@@ -352,6 +404,21 @@ fn load_themes(
     Ok((themes, problems))
 }
 
+/// What the preview remembers of one council's last build, so that the build after a save
+/// makes again only what changed: pages, Open Referral documents and the search index.
+#[derive(Default)]
+pub struct CouncilMemo {
+    render: render::RenderMemo,
+    oruk: publish::oruk::Memo,
+    /// The search index, with a fingerprint of the listings it was made from.
+    index: Option<(u64, std::sync::Arc<Vec<u8>>)>,
+    /// Set by the preview: when the listings changed, publish the last index for now
+    /// rather than wait for a new one, so pages reload at once.
+    pub defer_index: bool,
+    /// Whether the last build published an index made from other listings than its own.
+    pub index_is_stale: bool,
+}
+
 fn build_council(
     opts: &BuildOptions,
     council: &standards::Council,
@@ -359,8 +426,34 @@ fn build_council(
     theme: &render::Theme,
     synonyms: &search::Synonyms,
     sink: &dyn render::Sink,
+    memo: Option<&mut CouncilMemo>,
 ) -> Result<(usize, Timings), BuildError> {
-    let make_index = || search::build_index(listings, synonyms);
+    let (mut memo, index_for) = match memo {
+        Some(m) => {
+            let fp = listings_fingerprint(listings);
+            (Some(m), Some(fp))
+        }
+        None => (None, None),
+    };
+    // The last index, when it was made from these listings or the preview defers a new one.
+    let reused: Option<(bool, std::sync::Arc<Vec<u8>>)> = match (memo.as_deref(), index_for) {
+        (Some(m), Some(fp)) => m.index.as_ref().and_then(|(made_from, bytes)| {
+            let same = *made_from == fp;
+            (same || m.defer_index).then(|| (!same, std::sync::Arc::clone(bytes)))
+        }),
+        _ => None,
+    };
+    let made = std::sync::Mutex::new(None);
+    let make_index = || match &reused {
+        Some((_, bytes)) => Ok(bytes.to_vec()),
+        None => {
+            let bytes = search::build_index(listings, synonyms)?;
+            if let Ok(mut made) = made.lock() {
+                *made = Some(std::sync::Arc::new(bytes.clone()));
+            }
+            Ok(bytes)
+        }
+    };
     let extra: [(&str, &[u8]); 1] = [(search::ENGINE_NAME, search::ENGINE)];
     let input = render::SiteInput {
         council,
@@ -371,7 +464,8 @@ fn build_council(
         today: opts.today,
         search_index: Some(&make_index),
     };
-    let site = render::render_site(&input, sink).map_err(|source| BuildError::Render {
+    let site = render::render_site_with(&input, sink, memo.as_deref_mut().map(|m| &mut m.render))
+        .map_err(|source| BuildError::Render {
         council: council.id.clone(),
         source,
     })?;
@@ -391,13 +485,19 @@ fn build_council(
     write(publish::atom::FEED_PATH, feed)?;
     timings.push("sitemap, robots.txt, Atom feed", started.elapsed());
     let started = Instant::now();
-    publish::oruk::write_documents(council, listings, opts.today, &|path, doc| {
-        sink.write(path, doc.as_bytes())
-            .map_err(|source| publish::PublishError::Io {
-                path: path.to_string(),
-                source,
-            })
-    })?;
+    publish::oruk::write_documents(
+        council,
+        listings,
+        opts.today,
+        sink,
+        memo.as_deref_mut().map(|m| &mut m.oruk),
+    )?;
+    if let (Some(m), Some(fp)) = (memo, index_for) {
+        m.index_is_stale = reused.as_ref().is_some_and(|(stale, _)| *stale);
+        if let Some(bytes) = made.into_inner().ok().flatten() {
+            m.index = Some((fp, bytes));
+        }
+    }
     timings.push("Open Referral UK feed", started.elapsed());
     Ok((site.pages.len(), timings))
 }

@@ -64,6 +64,9 @@ enum Command {
         /// The port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// After each rebuild, print how long its parts took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check every file against the schema and the standards without building anything.
     Check {
@@ -206,6 +209,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             councils,
             today,
             port,
+            timings,
         } => {
             let opts = BuildOptions {
                 content: content.clone(),
@@ -219,7 +223,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 use std::io::Write;
                 let _ = std::io::stdout().flush();
             };
-            match carepages::serve::serve(&opts, port, ready) {
+            match carepages::serve::serve(&opts, port, timings, ready) {
                 Ok(()) => Ok(ExitCode::SUCCESS),
                 Err(e) => report_failure(e, &content),
             }
@@ -254,9 +258,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         for (stage, took) in &report.timings.0 {
                             eprintln!("{:>9.1} ms  {stage}", ms(took));
                             if *stage == "render and write" {
-                                for (part, took) in &report.render_parts.0 {
-                                    eprintln!("{:>9.1} ms    {part}", ms(took));
-                                }
+                                report.render_parts.print();
                             }
                         }
                     }

@@ -168,7 +168,48 @@ pub fn parse_council(rel: &Path, bytes: &[u8]) -> Result<CouncilFile, Diagnostic
     Ok(CouncilFile { id, source, data })
 }
 
-fn read_listing(root: &Path, path: &Path) -> Result<ListingFile, Diagnostic> {
+/// Whether a file `load` would read as a listing sits at `path` inside `root`: Markdown
+/// under `enterprises/`, no hidden or editor-leftover part, not a link. The preview reads
+/// such a file again on its own after a save; anything else makes it read everything.
+pub fn is_listing_path(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root.join("enterprises")) else {
+        return false;
+    };
+    let markdown = rel
+        .extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| matches!(x.to_ascii_lowercase().as_str(), "md" | "markdown"));
+    markdown
+        && !rel.components().any(|c| is_hidden(c.as_os_str()))
+        && !std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// Whether a changed file is one no build reads: anything hidden or an editor's leftover,
+/// and anything in `enterprises/` that is neither a listing nor a photo (such as the
+/// temporary file an editor writes before renaming it over the listing). The preview need
+/// not rebuild for it.
+pub fn is_ignored_path(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    if rel.components().any(|c| is_hidden(c.as_os_str())) {
+        return true;
+    }
+    let in_listings = rel.starts_with("enterprises");
+    let ext = rel
+        .extension()
+        .and_then(|x| x.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let read = matches!(
+        ext.as_str(),
+        "md" | "markdown" | "jpg" | "jpeg" | "png" | "webp"
+    );
+    in_listings && !read && !path.is_dir()
+}
+
+/// Reads one listing file, as `load` reads each.
+pub fn read_listing(root: &Path, path: &Path) -> Result<ListingFile, Diagnostic> {
     let rel = relative(root, path);
     let bytes = read_bytes(path, &rel)?;
     parse_listing(&rel, &bytes)

@@ -16,20 +16,29 @@ pub const MAX_ENTRIES: usize = 50;
 pub fn feed(
     site_name: &str,
     base_url: &str,
-    listings: &[ListingView],
+    listings: &[std::sync::Arc<ListingView>],
     today: time::Date,
 ) -> String {
     let today = midnight(&today.to_string()).unwrap_or_default();
     let mut dated: Vec<(FixedDateTime, &ListingView)> = listings
         .iter()
         .map(|l| {
+            let l: &ListingView = l;
             let date = l.last_checked_iso.as_deref().and_then(midnight);
             (date.unwrap_or(today), l)
         })
         .collect();
     // Newest first; the same date sorts by name then address so the feed is deterministic.
-    dated.sort_by(|(a, x), (b, y)| b.cmp(a).then(x.name.cmp(&y.name)).then(x.url.cmp(&y.url)));
-    dated.truncate(MAX_ENTRIES);
+    // Only the newest are sorted: the feed carries MAX_ENTRIES of thousands.
+    let newest_first = |(a, x): &(FixedDateTime, &ListingView),
+                        (b, y): &(FixedDateTime, &ListingView)| {
+        b.cmp(a).then(x.name.cmp(&y.name)).then(x.url.cmp(&y.url))
+    };
+    if dated.len() > MAX_ENTRIES {
+        dated.select_nth_unstable_by(MAX_ENTRIES, newest_first);
+        dated.truncate(MAX_ENTRIES);
+    }
+    dated.sort_by(newest_first);
 
     let updated = dated.first().map_or(today, |(d, _)| *d);
     let entries = dated

@@ -59,32 +59,66 @@ pub fn service_path(id: &str) -> String {
     format!("oruk/services/{id}.json")
 }
 
-/// Writes every document of one council's ORUK feed through `write` (site-relative path,
-/// JSON text): one per service, then the root document and the `/services` page. Services
-/// are made and serialized in parallel and only their short list entries are kept, as
-/// text: a full document for each of thousands of listings held at once was most of a
-/// large build's peak memory, and serializing the whole `/services` page on one thread was
-/// the slowest part of the feed.
+/// The feed's `/services` entries from the last build into the same sink, by service id,
+/// with the fingerprint of the listing each came from: the preview writes again only the
+/// documents of listings that changed.
+#[derive(Default)]
+pub struct Memo(rustc_hash::FxHashMap<Uuid, (u64, std::sync::Arc<str>)>);
+
+/// Writes every document of one council's ORUK feed into `sink`: one per service, then the
+/// root document and the `/services` page. Services are made and serialized in parallel and
+/// only their short list entries are kept, as text: a full document for each of thousands
+/// of listings held at once was most of a large build's peak memory, and serializing the
+/// whole `/services` page on one thread was the slowest part of the feed. With a memo (the
+/// preview), a listing whose file did not change keeps its documents.
 ///
 /// `listings` are the council's published listings; one not published on this council's
 /// site is left out rather than exposed, as a second line of defence.
-pub fn write_documents<E: Send>(
+pub fn write_documents(
     council: &Council,
     listings: &[&Listing],
     today: time::Date,
-    write: &(dyn Fn(&str, &str) -> Result<(), E> + Sync),
-) -> Result<(), E> {
+    sink: &dyn crate::render::Sink,
+    memo: Option<&mut Memo>,
+) -> Result<(), super::PublishError> {
     use rayon::prelude::*;
-    let entries: Vec<String> = shown(council, listings)
+    use std::sync::Arc;
+    let io = |path: &str| {
+        let path = path.to_string();
+        move |source| super::PublishError::Io { path, source }
+    };
+    let remember = memo.is_some();
+    let mut memo = memo;
+    let before = memo.as_deref_mut().map(std::mem::take).unwrap_or_default();
+    let entries: Vec<(Uuid, u64, Arc<str>)> = shown(council, listings)
         .par_iter()
         .map(|l| {
+            let id = service_id(l);
+            let path = service_path(&id.to_string());
+            if let Some((_, entry)) = before.0.get(&id).filter(|(fp, _)| *fp == l.fingerprint) {
+                sink.keep(&path).map_err(io(&path))?;
+                return Ok((id, l.fingerprint, Arc::clone(entry)));
+            }
             let doc = service(council, l, today);
-            write(&service_path(&service_id(l).to_string()), &doc.to_string())?;
-            Ok(list_entry(&doc).to_string())
+            sink.write(&path, doc.to_string().as_bytes())
+                .map_err(io(&path))?;
+            Ok((id, l.fingerprint, Arc::from(list_entry(&doc).to_string())))
         })
-        .collect::<Result<_, E>>()?;
-    write(ROOT_PATH, &root().to_string())?;
-    write(SERVICES_PATH, &services_page(&entries))
+        .collect::<Result<_, super::PublishError>>()?;
+    sink.write(ROOT_PATH, root().to_string().as_bytes())
+        .map_err(io(ROOT_PATH))?;
+    let page = services_page(entries.iter().map(|(_, _, entry)| &**entry));
+    sink.write(SERVICES_PATH, page.as_bytes())
+        .map_err(io(SERVICES_PATH))?;
+    if let (true, Some(memo)) = (remember, memo) {
+        *memo = Memo(
+            entries
+                .into_iter()
+                .map(|(id, fp, e)| (id, (fp, e)))
+                .collect(),
+        );
+    }
+    Ok(())
 }
 
 /// The listings the feed shows, in its stable order (by name, then file name). A listing
@@ -111,24 +145,26 @@ fn root() -> Value {
 /// `GET /services`: one page holding every service, from the entries' JSON text. The
 /// same text as serializing the whole page at once: the envelope's keys are sorted, so
 /// `contents` comes first.
-fn services_page(entries: &[String]) -> String {
+fn services_page<'a>(entries: impl ExactSizeIterator<Item = &'a str> + Clone) -> String {
+    let count = entries.len();
     let envelope = json!({
-        "total_items": entries.len(),
+        "total_items": count,
         "total_pages": 1,
         "page_number": 1,
-        "size": entries.len(),
+        "size": count,
         "first_page": true,
         "last_page": true,
-        "empty": entries.is_empty(),
+        "empty": count == 0,
         "contents": [],
     })
     .to_string();
     let rest = envelope
         .strip_prefix("{\"contents\":[]")
         .unwrap_or_default();
-    let mut page = String::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 200);
+    let size = entries.clone().map(|e| e.len() + 1).sum::<usize>();
+    let mut page = String::with_capacity(size + envelope.len());
     page.push_str("{\"contents\":[");
-    for (i, entry) in entries.iter().enumerate() {
+    for (i, entry) in entries.enumerate() {
         if i > 0 {
             page.push(',');
         }
@@ -664,17 +700,13 @@ mod tests {
         listings: &[&Listing],
         today: time::Date,
     ) -> Vec<(String, Value)> {
-        let written = std::sync::Mutex::new(BTreeMap::new());
-        write_documents(council, listings, today, &|path: &str, doc: &str| {
-            let doc: Value = serde_json::from_str(doc).map_err(|_| "not JSON")?;
-            written
-                .lock()
-                .map(|mut w| w.insert(path.to_string(), doc))
-                .map(|_| ())
-                .map_err(|_| "poisoned")
-        })
-        .expect("the documents are made");
-        let mut files = written.into_inner().expect("not poisoned");
+        let sink = crate::render::MemorySite::default();
+        write_documents(council, listings, today, &sink, None).expect("the documents are made");
+        let mut files: BTreeMap<String, Value> = sink
+            .into_files()
+            .into_iter()
+            .map(|(path, bytes)| (path, serde_json::from_slice(&bytes).expect("JSON")))
+            .collect();
         let mut docs = Vec::new();
         for first in [ROOT_PATH, SERVICES_PATH] {
             docs.extend(files.remove_entry(first));
@@ -989,12 +1021,15 @@ mod tests {
             "first_page": true, "last_page": true, "empty": false,
             "contents": entries,
         });
-        assert_eq!(services_page(&text), whole.to_string());
+        assert_eq!(
+            services_page(text.iter().map(String::as_str)),
+            whole.to_string()
+        );
         let empty = json!({
             "total_items": 0, "total_pages": 1, "page_number": 1, "size": 0,
             "first_page": true, "last_page": true, "empty": true, "contents": [],
         });
-        assert_eq!(services_page(&[]), empty.to_string());
+        assert_eq!(services_page(std::iter::empty()), empty.to_string());
     }
 
     #[test]

@@ -14,10 +14,13 @@ pub use views::*;
 
 use crate::standards::{Council, Listing};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// How many listings a browse page shows before it continues on the next page.
 pub const PER_PAGE: usize = 20;
@@ -25,26 +28,133 @@ pub const PER_PAGE: usize = 20;
 /// Where rendered files go; the publish stage supplies one that writes a staging folder.
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+
+    /// Says that `path` is as the last build into this sink left it (the preview's
+    /// re-render skipped it because nothing it shows changed). Only the preview's sink
+    /// remembers an earlier build.
+    fn keep(&self, path: &str) -> std::io::Result<()> {
+        Err(std::io::Error::other(format!(
+            "{path} was to be kept from an earlier build, but this output holds none"
+        )))
+    }
 }
 
 /// A site's files held in memory, by site-relative path: for the preview server, the
-/// fuzzer and the benchmarks.
+/// fuzzer and the benchmarks. The preview builds into the same one after each save, in
+/// rounds: what a round neither writes nor keeps is gone at its end, and the round tells
+/// which files it changed.
 #[derive(Default)]
-pub struct MemorySite(std::sync::Mutex<HashMap<String, Vec<u8>>>);
+pub struct MemorySite(std::sync::Mutex<SiteFiles>);
+
+#[derive(Default)]
+struct SiteFiles {
+    files: FxHashMap<String, Kept>,
+    /// Paths written with new bytes, made, or removed in this round.
+    changed: Vec<String>,
+}
+
+/// A file in a [`MemorySite`], and whether this round wrote or kept it.
+struct Kept {
+    bytes: Arc<[u8]>,
+    touched: bool,
+}
 
 impl Sink for MemorySite {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("a rendering thread failed"))?
-            .insert(path.to_string(), bytes.to_vec());
+        let mut site = self.lock()?;
+        match site.files.get_mut(path) {
+            Some(old) if *old.bytes == *bytes => old.touched = true,
+            Some(old) => {
+                *old = Kept {
+                    bytes: Arc::from(bytes),
+                    touched: true,
+                };
+                site.changed.push(path.to_string());
+            }
+            None => {
+                let kept = Kept {
+                    bytes: Arc::from(bytes),
+                    touched: true,
+                };
+                site.files.insert(path.to_string(), kept);
+                site.changed.push(path.to_string());
+            }
+        }
         Ok(())
+    }
+
+    fn keep(&self, path: &str) -> std::io::Result<()> {
+        match self.lock()?.files.get_mut(path) {
+            Some(old) => {
+                old.touched = true;
+                Ok(())
+            }
+            None => Err(std::io::Error::other(format!(
+                "{path} was to be kept from the last build, which did not make it"
+            ))),
+        }
     }
 }
 
 impl MemorySite {
-    pub fn into_files(self) -> HashMap<String, Vec<u8>> {
-        self.0.into_inner().unwrap_or_default()
+    /// Starts building into this site again: nothing is touched yet.
+    pub fn begin_round(&self) -> std::io::Result<()> {
+        let mut site = self.lock()?;
+        site.changed.clear();
+        for file in site.files.values_mut() {
+            file.touched = false;
+        }
+        Ok(())
+    }
+
+    /// Ends a round: removes what it did not touch, and returns every path it made,
+    /// changed or removed, sorted.
+    pub fn end_round(&self) -> std::io::Result<Vec<String>> {
+        let mut site = self.lock()?;
+        let SiteFiles { files, changed } = &mut *site;
+        files.retain(|path, file| {
+            if !file.touched {
+                changed.push(path.clone());
+            }
+            file.touched
+        });
+        let mut changed = std::mem::take(changed);
+        changed.sort_unstable();
+        changed.dedup();
+        Ok(changed)
+    }
+
+    /// The file at `path`, if the site has one.
+    pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+        self.lock()
+            .ok()?
+            .files
+            .get(path)
+            .map(|f| Arc::clone(&f.bytes))
+    }
+
+    /// How many files the site has.
+    pub fn len(&self) -> usize {
+        self.lock().map(|s| s.files.len()).unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every file, by path (as one build made them).
+    pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
+        let site = self.0.into_inner().unwrap_or_default();
+        site.files
+            .into_iter()
+            .map(|(path, f)| (path, f.bytes))
+            .collect()
+    }
+
+    fn lock(&self) -> std::io::Result<std::sync::MutexGuard<'_, SiteFiles>> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("a rendering thread failed"))
     }
 }
 
@@ -80,11 +190,39 @@ pub type MakeIndex<'a> = &'a (dyn Fn() -> Result<Vec<u8>, crate::search::SearchE
 /// What was made for one council: its pages' paths (for the sitemap) and its listing views.
 pub struct RenderedSite {
     pub pages: Vec<String>,
-    pub listings: Vec<ListingView>,
+    pub listings: Vec<Arc<ListingView>>,
     /// How long each part took, for `--timings`. The listing pages and the search index
     /// are made at the same time, so their times overlap.
     pub timings: crate::Timings,
 }
+
+/// What the last render of one council's site was made from, kept by the preview between
+/// saves so that only pages whose inputs changed are made again. Each page is remembered
+/// with a fingerprint of what it shows; a page whose fingerprint is the same as last time
+/// is kept as the sink has it. When the whole-site context changes (a count on the home
+/// page, a new town in the navigation), every page is made again.
+#[derive(Default)]
+pub struct RenderMemo {
+    site: Option<u64>,
+    /// Listing views, with their card's fingerprint, by the fingerprint of the file each
+    /// came from (its name and text).
+    views: FxHashMap<u64, (Arc<ListingView>, u64)>,
+    /// Rendered cards and printable entries by (template, depth, the card's fingerprint).
+    fragments: FxHashMap<(&'static str, usize, u64), Arc<str>>,
+    /// Every page's fingerprint by path, and whether this render has reached it yet.
+    pages: FxHashMap<String, (u64, bool)>,
+}
+
+/// A fingerprint of anything hashable; `DefaultHasher::new` has fixed keys, so the same
+/// value gives the same fingerprint in every run.
+fn fingerprint(value: &impl Hash) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The pages' fingerprints from the last render, brought up to date as pages are made.
+type PageMemo = Mutex<FxHashMap<String, (u64, bool)>>;
 
 #[derive(Serialize)]
 struct SiteView<'a> {
@@ -164,6 +302,20 @@ pub struct SiteInput<'a> {
 
 /// Renders every page of one council's site into `sink`.
 pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, RenderError> {
+    render_site_with(input, sink, None)
+}
+
+/// As [`render_site`]; with a memo of the last render into the same `sink` (the preview),
+/// only pages whose inputs changed are made again, and the memo is brought up to date. After
+/// a failure the memo is empty, so the next render makes everything.
+pub fn render_site_with(
+    input: &SiteInput,
+    sink: &dyn Sink,
+    memo: Option<&mut RenderMemo>,
+) -> Result<RenderedSite, RenderError> {
+    let remember = memo.is_some();
+    let mut memo = memo;
+    let mut before = memo.as_deref_mut().map(std::mem::take).unwrap_or_default();
     let SiteInput {
         council,
         listings,
@@ -203,19 +355,27 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
 
     let mut timings = crate::Timings::default();
     let started = std::time::Instant::now();
-    let views: Result<Vec<ListingView>, RenderError> = listings
+    let made: Result<Vec<(Arc<ListingView>, u64)>, RenderError> = listings
         .par_iter()
         .map(|l| {
+            let photo = l.front.photo.as_ref().filter(|p| p.people_consented);
+            // A view with a photo is made again: making it publishes the photo's files.
+            if let Some((view, card_fp)) =
+                before.views.get(&l.fingerprint).filter(|_| photo.is_none())
+            {
+                return Ok((Arc::clone(view), *card_fp));
+            }
             let mut view = listing_view(l, &labels, council);
-            if let Some(photo) = l.front.photo.as_ref().filter(|p| p.people_consented) {
+            if let Some(photo) = photo {
                 let folder = content_root.join(l.file.parent().unwrap_or(Path::new("")));
                 let made = photos::publish(&folder.join(&photo.file), &l.slug, &photo.alt, sink)?;
                 view.photo = Some(made);
             }
-            Ok(view)
+            let card_fp = fingerprint(&view.card);
+            Ok((Arc::new(view), card_fp))
         })
         .collect();
-    let views = views?;
+    let (views, card_fps): (Vec<Arc<ListingView>>, Vec<u64>) = made?.into_iter().unzip();
     timings.push("listing views (Markdown, photos)", started.elapsed());
     let nav = navigation(&views, council);
     let s = &council.settings;
@@ -246,16 +406,27 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
     let has_search = search_index.is_some();
     base.insert("search", &has_search);
 
+    let site_fp =
+        fingerprint(&serde_json::to_string(&base.clone().into_json()).unwrap_or_default());
+    if before.site != Some(site_fp) {
+        before.pages.clear();
+        before.fragments.clear();
+    }
+    for (_, seen) in before.pages.values_mut() {
+        *seen = false;
+    }
+    let page_memo: PageMemo = Mutex::new(std::mem::take(&mut before.pages));
     let renderer = PageRenderer {
         theme,
         base: &base,
         sink,
         base_url: &s.base_url,
+        memo: remember.then_some(&page_memo),
     };
     let mut pages = Vec::new();
 
-    pages.push(renderer.page("index.html", "home.html", &[])?);
-    pages.push(renderer.page("404.html", "404.html", &[])?);
+    pages.push(renderer.page("index.html", "home.html", 0, &[])?);
+    pages.push(renderer.page("404.html", "404.html", 0, &[])?);
     if has_search {
         renderer.xml("opensearch.xml", "opensearch.xml")?;
     }
@@ -274,7 +445,14 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
         assets.insert(crate::search::INDEX_NAME.to_string(), hashed);
         let mut ctx = base.clone();
         ctx.insert("assets", &assets);
-        pages.push(renderer.page_in(&mut ctx, "search/index.html", "search.html", |_| {})?);
+        let inputs = fingerprint(&assets[crate::search::INDEX_NAME]);
+        pages.push(renderer.page_in(
+            &mut ctx,
+            "search/index.html",
+            "search.html",
+            inputs,
+            |_| {},
+        )?);
     }
 
     // Browse pages are at two depths below their list's folder: the first page, and
@@ -291,15 +469,31 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
     }
     browse_depths.sort_unstable();
     browse_depths.dedup();
-    let card_html = CardHtml::render(&renderer, &views, browse_depths)?;
+    let mut fragments = Fragments {
+        made: std::mem::take(&mut before.fragments),
+        card_fps: &card_fps,
+        remember,
+    };
+    let card_html = CardHtml::render(&renderer, &views, browse_depths, &mut fragments)?;
+    let print_entries = fragments.render(
+        &renderer,
+        &views,
+        "print-entry.html",
+        "l",
+        depth(PRINT_PATH),
+    )?;
     timings.push("cards", started.elapsed());
     let started = std::time::Instant::now();
 
     // The printable directory is one large page: it is made while the browse pages are,
     // from entries rendered once per listing.
     let (browse, print) = rayon::join(
-        || browse_pages(&renderer, &labels, &nav, &views, &card_html),
-        || crate::Timings::timed(|| print_page(&renderer, &views, &nav, today)),
+        || browse_pages(&renderer, &labels, &nav, &views, &card_html, &card_fps),
+        || {
+            crate::Timings::timed(|| {
+                print_page(&renderer, &views, &nav, today, &card_fps, &print_entries)
+            })
+        },
     );
     pages.extend(browse?);
     timings.push("browse pages", started.elapsed());
@@ -316,10 +510,32 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
             ("kind", serde_json::json!(kind)),
             ("title", serde_json::json!(labels.text(title_key))),
         ];
-        pages.push(renderer.page(&format!("{dir}index.html"), "terms.html", &extra)?);
+        pages.push(renderer.page(&format!("{dir}index.html"), "terms.html", 0, &extra)?);
     }
     timings.push("term lists", started.elapsed());
     pages.sort();
+    if let Some(memo) = memo {
+        // Only what this render used is remembered.
+        let mut views_memo = std::mem::take(&mut before.views);
+        let files: FxHashSet<u64> = listings.iter().map(|l| l.fingerprint).collect();
+        views_memo.retain(|fp, _| files.contains(fp));
+        for ((l, v), card_fp) in listings.iter().zip(&views).zip(&card_fps) {
+            views_memo
+                .entry(l.fingerprint)
+                .or_insert_with(|| (Arc::clone(v), *card_fp));
+        }
+        let cards: FxHashSet<u64> = card_fps.iter().copied().collect();
+        let mut fragments_memo = fragments.made;
+        fragments_memo.retain(|(_, _, fp), _| cards.contains(fp));
+        let mut pages_memo = page_memo.into_inner().unwrap_or_default();
+        pages_memo.retain(|_, (_, seen)| *seen);
+        *memo = RenderMemo {
+            site: Some(site_fp),
+            views: views_memo,
+            fragments: fragments_memo,
+            pages: pages_memo,
+        };
+    }
     Ok(RenderedSite {
         pages,
         listings: views,
@@ -331,7 +547,7 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
 fn listing_pages(
     renderer: &PageRenderer,
     base: &tera::Context,
-    views: &[ListingView],
+    views: &[Arc<ListingView>],
     listings: &[&Listing],
     base_url: &str,
 ) -> Result<Vec<String>, RenderError> {
@@ -341,17 +557,12 @@ fn listing_pages(
         .map_init(
             || base.clone(),
             |ctx, (v, l)| {
-                let canonical = format!("{base_url}{}", v.url);
-                let json_ld = structured::listing(l, v, &canonical);
-                renderer.page_in(
-                    ctx,
-                    &format!("{}index.html", v.url),
-                    "listing.html",
-                    |ctx| {
-                        ctx.insert("listing", v);
-                        ctx.insert("json_ld", &json_ld);
-                    },
-                )
+                let path = format!("{}index.html", v.url);
+                renderer.page_in(ctx, &path, "listing.html", l.fingerprint, |ctx| {
+                    let canonical = format!("{base_url}{}", v.url);
+                    ctx.insert("json_ld", &structured::listing(l, v, &canonical));
+                    ctx.insert("listing", &**v);
+                })
             },
         )
         .collect()
@@ -363,8 +574,9 @@ fn browse_pages(
     renderer: &PageRenderer,
     labels: &Labels,
     nav: &Nav,
-    views: &[ListingView],
+    views: &[Arc<ListingView>],
     card_html: &CardHtml,
+    card_fps: &[u64],
 ) -> Result<Vec<String>, RenderError> {
     let all: Vec<usize> = (0..views.len()).collect();
     let mut pages = renderer.browse(
@@ -374,6 +586,7 @@ fn browse_pages(
         None,
         &all,
         card_html,
+        card_fps,
     )?;
     type KeysOf = fn(&ListingView) -> Vec<&str>;
     let facets: [(&str, &Vec<Term>, KeysOf); 4] = [
@@ -397,7 +610,10 @@ fn browse_pages(
         // One pass over the listings files every card under its terms, in listing order.
         let mut by_term: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, v) in views.iter().enumerate() {
-            let mut keys: Vec<String> = keys_of(v).iter().map(|k| k.to_ascii_lowercase()).collect();
+            let mut keys: Vec<String> = keys_of(v.as_ref())
+                .iter()
+                .map(|k| k.to_ascii_lowercase())
+                .collect();
             keys.sort_unstable();
             keys.dedup();
             for key in keys {
@@ -411,7 +627,15 @@ fn browse_pages(
                     .get(&term.key.to_ascii_lowercase())
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                renderer.browse(&term.url, &term.label, kind, Some(term), cards, card_html)
+                renderer.browse(
+                    &term.url,
+                    &term.label,
+                    kind,
+                    Some(term),
+                    cards,
+                    card_html,
+                    card_fps,
+                )
             })
             .collect();
         pages.extend(made?.into_iter().flatten());
@@ -424,6 +648,8 @@ struct PageRenderer<'a> {
     base: &'a tera::Context,
     sink: &'a dyn Sink,
     base_url: &'a str,
+    /// Set in the preview: pages whose inputs did not change are kept, not made again.
+    memo: Option<&'a PageMemo>,
 }
 
 impl PageRenderer<'_> {
@@ -433,9 +659,10 @@ impl PageRenderer<'_> {
         &self,
         path: &str,
         template: &str,
+        inputs: u64,
         extra: &[(&str, serde_json::Value)],
     ) -> Result<String, RenderError> {
-        self.page_in(&mut self.base.clone(), path, template, |ctx| {
+        self.page_in(&mut self.base.clone(), path, template, inputs, |ctx| {
             for (k, v) in extra {
                 ctx.insert(*k, v);
             }
@@ -446,7 +673,24 @@ impl PageRenderer<'_> {
     /// pages of one kind copies the whole-site data once, not once per page. `fill` adds the
     /// page's own data, straight from its typed values (one conversion, not two). Every page
     /// of a kind sets the same keys, so nothing from the previous page is left behind.
+    /// `inputs` is a fingerprint of what the page shows beyond the whole-site context: in
+    /// the preview, a page whose inputs are as they were last time is kept as it is.
     fn page_in(
+        &self,
+        ctx: &mut tera::Context,
+        path: &str,
+        template: &str,
+        inputs: u64,
+        fill: impl FnOnce(&mut tera::Context),
+    ) -> Result<String, RenderError> {
+        if self.unchanged(path, inputs)? {
+            return Ok(path.to_string());
+        }
+        self.render_page(ctx, path, template, fill)
+    }
+
+    /// Renders a page into the sink, whatever the memo says.
+    fn render_page(
         &self,
         ctx: &mut tera::Context,
         path: &str,
@@ -461,6 +705,34 @@ impl PageRenderer<'_> {
         let html = self.fragment(ctx, path, template)?;
         write(self.sink, path, html.as_bytes())?;
         Ok(path.to_string())
+    }
+
+    /// Whether `path` can stay as the last render made it; records its inputs either way.
+    fn unchanged(&self, path: &str, inputs: u64) -> Result<bool, RenderError> {
+        let Some(memo) = self.memo else {
+            return Ok(false);
+        };
+        let same = match memo.lock() {
+            Ok(mut pages) => match pages.get_mut(path) {
+                Some(entry) => {
+                    let same = entry.0 == inputs;
+                    *entry = (inputs, true);
+                    same
+                }
+                None => {
+                    pages.insert(path.to_string(), (inputs, true));
+                    false
+                }
+            },
+            Err(_) => false,
+        };
+        if same {
+            self.sink.keep(path).map_err(|source| RenderError::Write {
+                path: path.to_string(),
+                source,
+            })?;
+        }
+        Ok(same)
     }
 
     /// How a page links to the top of the site. Links are relative so a site works from any
@@ -520,6 +792,7 @@ impl PageRenderer<'_> {
         term: Option<&Term>,
         cards: &[usize],
         card_html: &CardHtml,
+        card_fps: &[u64],
     ) -> Result<Vec<String>, RenderError> {
         let chunks: Vec<&[usize]> = if cards.is_empty() {
             vec![&[][..]]
@@ -535,9 +808,25 @@ impl PageRenderer<'_> {
             }
         };
         let mut made = Vec::with_capacity(total);
-        let mut ctx = self.base.clone();
+        // Copied from the site context only when a page is made (in the preview, most are
+        // kept as they were).
+        let mut ctx: Option<tera::Context> = None;
         for (i, chunk) in chunks.iter().enumerate() {
             let n = i + 1;
+            let path = format!("{}index.html", page_url(n));
+            let inputs = fingerprint(&(
+                title,
+                kind,
+                term,
+                cards.len(),
+                n,
+                total,
+                chunk.iter().map(|&c| card_fps[c]).collect::<Vec<u64>>(),
+            ));
+            if self.unchanged(&path, inputs)? {
+                made.push(path);
+                continue;
+            }
             let pagination = Pagination {
                 current: n,
                 total,
@@ -560,10 +849,10 @@ impl PageRenderer<'_> {
                         .collect()
                 },
             };
-            let path = format!("{}index.html", page_url(n));
             let rendered = card_html.at_depth(depth(&path));
-            let html: Vec<&str> = chunk.iter().map(|&c| rendered[c].as_str()).collect();
-            made.push(self.page_in(&mut ctx, &path, "browse.html", |ctx| {
+            let html: Vec<&str> = chunk.iter().map(|&c| &*rendered[c]).collect();
+            let ctx = ctx.get_or_insert_with(|| self.base.clone());
+            made.push(self.render_page(ctx, &path, "browse.html", |ctx| {
                 ctx.insert("title", title);
                 ctx.insert("kind", kind);
                 ctx.insert("term", &term);
@@ -584,41 +873,88 @@ fn depth(path: &str) -> usize {
     path.matches('/').count()
 }
 
+/// Rendered cards and printable entries, kept by the preview from one render to the next:
+/// a listing's fragment is made again only when its card changed.
+struct Fragments<'a> {
+    made: FxHashMap<(&'static str, usize, u64), Arc<str>>,
+    card_fps: &'a [u64],
+    /// Whether to keep what is made for the next render (the preview).
+    remember: bool,
+}
+
+impl Fragments<'_> {
+    /// Each listing's `template` rendered with `key` set to its card, linking from a page
+    /// `depth` folders deep, in parallel.
+    fn render(
+        &mut self,
+        renderer: &PageRenderer,
+        views: &[Arc<ListingView>],
+        template: &'static str,
+        key: &str,
+        depth: usize,
+    ) -> Result<Vec<Arc<str>>, RenderError> {
+        let root = "../".repeat(depth);
+        // Only fragments the last render did not make are rendered; after a save that is
+        // one listing's, or none.
+        let missing: Vec<usize> = (0..views.len())
+            .filter(|&i| !self.made.contains_key(&(template, depth, self.card_fps[i])))
+            .collect();
+        let rendered: Result<Vec<Arc<str>>, RenderError> = missing
+            .par_iter()
+            .map_init(
+                || {
+                    let mut ctx = tera::Context::new();
+                    ctx.insert("t", &renderer.theme.strings);
+                    ctx.insert("root", &root);
+                    ctx
+                },
+                |ctx, &i| {
+                    ctx.insert(key, &views[i].card);
+                    Ok(Arc::from(renderer.fragment(
+                        ctx,
+                        &views[i].url,
+                        template,
+                    )?))
+                },
+            )
+            .collect();
+        if !self.remember {
+            return Ok(rendered?);
+        }
+        for (i, html) in missing.into_iter().zip(rendered?) {
+            self.made.insert((template, depth, self.card_fps[i]), html);
+        }
+        Ok(self
+            .card_fps
+            .iter()
+            .filter_map(|fp| self.made.get(&(template, depth, *fp)).cloned())
+            .collect())
+    }
+}
+
 /// Every listing's card (`card.html`), rendered once for each depth of browse page: a
 /// listing appears on about ten browse pages, and its card is the same on all of them but
 /// for how its link climbs to the top of the site.
-struct CardHtml(BTreeMap<usize, Vec<String>>);
+struct CardHtml(BTreeMap<usize, Vec<Arc<str>>>);
 
 impl CardHtml {
     fn render(
         renderer: &PageRenderer,
-        views: &[ListingView],
+        views: &[Arc<ListingView>],
         depths: impl IntoIterator<Item = usize>,
+        fragments: &mut Fragments,
     ) -> Result<CardHtml, RenderError> {
         let mut by_depth = BTreeMap::new();
         for d in depths {
-            let root = "../".repeat(d);
-            let made: Result<Vec<String>, RenderError> = views
-                .par_iter()
-                .map_init(
-                    || {
-                        let mut ctx = tera::Context::new();
-                        ctx.insert("t", &renderer.theme.strings);
-                        ctx.insert("root", &root);
-                        ctx
-                    },
-                    |ctx, v| {
-                        ctx.insert("card", &v.card);
-                        renderer.fragment(ctx, &v.url, "card.html")
-                    },
-                )
-                .collect();
-            by_depth.insert(d, made?);
+            by_depth.insert(
+                d,
+                fragments.render(renderer, views, "card.html", "card", d)?,
+            );
         }
         Ok(CardHtml(by_depth))
     }
 
-    fn at_depth(&self, depth: usize) -> &[String] {
+    fn at_depth(&self, depth: usize) -> &[Arc<str>] {
         self.0.get(&depth).map(Vec::as_slice).unwrap_or_default()
     }
 }
@@ -637,33 +973,54 @@ struct PrintTown<'a> {
     listings: Vec<&'a str>,
 }
 
-/// The printable directory: one section per kind of help, listings under their first town.
+/// Where the printable directory is published.
+const PRINT_PATH: &str = "print/index.html";
+
+/// The printable directory: one section per kind of help, listings under their first town,
+/// from each listing's rendered entry.
 fn print_page(
     renderer: &PageRenderer,
-    views: &[ListingView],
+    views: &[Arc<ListingView>],
     nav: &Nav,
     today: time::Date,
+    card_fps: &[u64],
+    entries: &[Arc<str>],
 ) -> Result<String, RenderError> {
-    let entries: Result<Vec<String>, RenderError> = views
-        .par_iter()
-        .map_init(
-            || {
-                let mut ctx = tera::Context::new();
-                ctx.insert("t", &renderer.theme.strings);
-                ctx
-            },
-            |ctx, v| {
-                ctx.insert("l", &v.card);
-                renderer.fragment(ctx, "print/index.html", "print-entry.html")
-            },
-        )
+    let groups = print_groups(views, nav);
+    let inputs = fingerprint(&(
+        today,
+        groups
+            .iter()
+            .map(|(key, _, towns)| {
+                let towns: Vec<(&str, Vec<u64>)> = towns
+                    .iter()
+                    .map(|(label, here)| (*label, here.iter().map(|&i| card_fps[i]).collect()))
+                    .collect();
+                (key, towns)
+            })
+            .collect::<Vec<_>>(),
+    ));
+    if renderer.unchanged(PRINT_PATH, inputs)? {
+        return Ok(PRINT_PATH.to_string());
+    }
+    let groups: Vec<PrintGroup> = groups
+        .into_iter()
+        .map(|(key, label, towns)| PrintGroup {
+            key,
+            label,
+            towns: towns
+                .into_iter()
+                .map(|(label, here)| PrintTown {
+                    label,
+                    listings: here.iter().map(|&i| &*entries[i]).collect(),
+                })
+                .collect(),
+        })
         .collect();
-    let entries = entries?;
-    let groups = print_groups(views, &entries, nav);
     let today_long = format!("{} {} {}", today.day(), today.month(), today.year());
-    renderer.page_in(
+    renderer.render_page(
         &mut renderer.base.clone(),
-        "print/index.html",
+        PRINT_PATH,
         "print.html",
         |ctx| {
             ctx.insert("groups", &groups);
@@ -672,41 +1029,43 @@ fn print_page(
     )
 }
 
+/// A section of the printable directory: its anchor, its heading, and its towns with the
+/// positions of their listings.
+type PrintSection<'a> = (String, &'a str, Vec<(&'a str, Vec<usize>)>);
+
 /// The printable directory's sections: one per kind of help, listings under their first
-/// town, in the order of the navigation.
-fn print_groups<'a>(
-    views: &[ListingView],
-    entries: &'a [String],
-    nav: &'a Nav,
-) -> Vec<PrintGroup<'a>> {
+/// town, in the order of the navigation. One pass files every listing under its kinds of
+/// help and first town.
+fn print_groups<'a>(views: &[Arc<ListingView>], nav: &'a Nav) -> Vec<PrintSection<'a>> {
+    let mut filed: HashMap<(&str, String), Vec<usize>> = HashMap::new();
+    for (i, v) in views.iter().enumerate() {
+        let Some(town) = v.towns.first() else {
+            continue;
+        };
+        let town = town.key.to_ascii_lowercase();
+        let mut kinds: Vec<&str> = v.support_types.iter().map(|s| s.key.as_str()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            filed.entry((kind, town.clone())).or_default().push(i);
+        }
+    }
     nav.support
         .iter()
         .map(|term| {
-            let mut towns: Vec<PrintTown> = Vec::new();
-            for town in &nav.towns {
-                let here: Vec<&str> = views
-                    .iter()
-                    .zip(entries)
-                    .filter(|(v, _)| v.support_types.iter().any(|s| s.key == term.key))
-                    .filter(|(v, _)| {
-                        v.towns
-                            .first()
-                            .is_some_and(|t| t.key.eq_ignore_ascii_case(&town.key))
-                    })
-                    .map(|(_, entry)| entry.as_str())
-                    .collect();
-                if !here.is_empty() {
-                    towns.push(PrintTown {
-                        label: &town.label,
-                        listings: here,
-                    });
-                }
-            }
-            PrintGroup {
-                key: format!("support-{}", url_segment(&term.key)),
-                label: &term.label,
+            let towns = nav
+                .towns
+                .iter()
+                .filter_map(|town| {
+                    let here = filed.get(&(term.key.as_str(), town.key.to_ascii_lowercase()))?;
+                    Some((town.label.as_str(), here.clone()))
+                })
+                .collect();
+            (
+                format!("support-{}", url_segment(&term.key)),
+                term.label.as_str(),
                 towns,
-            }
+            )
         })
         .collect()
 }
@@ -741,7 +1100,7 @@ fn write_assets(theme: &Theme, sink: &dyn Sink) -> Result<BTreeMap<String, Strin
 }
 
 /// Counts of listings per support type, group and area, for navigation and browse pages.
-fn navigation(views: &[ListingView], council: &Council) -> Nav {
+fn navigation(views: &[Arc<ListingView>], council: &Council) -> Nav {
     fn count(into: &mut BTreeMap<String, Term>, terms: &[Term]) {
         for t in terms {
             into.entry(t.key.to_lowercase())

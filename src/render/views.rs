@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// A value with its label and page, such as a support type or a town.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Term {
     pub label: String,
     pub key: String,
@@ -18,7 +18,7 @@ pub struct Term {
 }
 
 /// A listing as a short card in lists.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Card {
     pub name: String,
     pub url: String,
@@ -31,7 +31,7 @@ pub struct Card {
     pub email: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Labelled {
     pub key: String,
     pub label: String,

@@ -11,7 +11,7 @@ mod schema;
 pub use profile::{Finding, ProfileError, StandardsProfile, DEFAULT_PROFILE, DEFAULT_PROFILE_NAME};
 pub use schema::{Schema, SchemaError, DEFAULT_COUNCIL_SCHEMA, DEFAULT_LISTING_SCHEMA};
 
-use crate::content::{Content, CouncilSettings, FrontMatter, PathStep};
+use crate::content::{Content, CouncilSettings, FrontMatter, ListingFile, PathStep};
 use crate::diagnostic::{self, Diagnostic};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -38,6 +38,8 @@ pub struct Listing {
     pub file: PathBuf,
     /// For each council the listing names, whether that council's site shows it.
     pub decisions: BTreeMap<String, Decision>,
+    /// A hash of the file's text, to tell whether it changed between two builds.
+    pub fingerprint: u64,
 }
 
 /// Whether residents see a listing on one council's site.
@@ -86,13 +88,7 @@ impl Directory {
 
 /// Puts listings in the order every list on a site shows them: by name, then file name.
 pub fn in_name_order(list: &mut [&Listing]) {
-    list.sort_by(|a, b| {
-        a.front
-            .name
-            .to_lowercase()
-            .cmp(&b.front.name.to_lowercase())
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    list.sort_by_cached_key(|l| (l.front.name.to_lowercase(), l.slug.clone()));
 }
 
 /// The schemas a content folder is checked against, and the day the date rules are
@@ -181,6 +177,15 @@ impl Council {
 
 /// Checks everything that was read and decides what is published.
 pub fn validate(content: Content, rules: &Rules) -> Result<Directory, RulesError> {
+    Ok(validate_keeping_checker(content, rules)?.0)
+}
+
+/// As [`validate`], also returning the checker, so that the preview can check a changed
+/// listing again without reading and checking every other file.
+pub fn validate_keeping_checker(
+    content: Content,
+    rules: &Rules,
+) -> Result<(Directory, Checker), RulesError> {
     let mut diagnostics = content.diagnostics;
 
     let mut councils = Vec::new();
@@ -208,41 +213,61 @@ pub fn validate(content: Content, rules: &Rules) -> Result<Directory, RulesError
         }
     }
 
-    let checked: Vec<_> = content
-        .listings
-        .into_par_iter()
-        .map(|file| {
-            let problems = rules.listing_schema.check(&file.source, &file.data);
-            if !problems.is_empty() {
-                return Err(problems);
-            }
-            match serde_json::from_value::<FrontMatter>(file.data.clone()) {
-                Ok(front) => Ok((file, front)),
-                Err(e) => Err(vec![Diagnostic::error(&file.source.path, "schema-mismatch", format!("This listing passed the schema but could not be read: {e}.")).help("The schema in content/schema/ allows something carepages cannot use; check it against the built-in one.")]),
-            }
-        })
-        .collect();
-
     let sources: HashMap<&str, &crate::content::SourceFile> = content
         .councils
         .iter()
         .map(|c| (c.id.as_str(), &c.source))
         .collect();
     let profiles = load_profiles(rules, &councils, &sources, &mut diagnostics)?;
-    let council_index: HashMap<&str, &Council> =
-        councils.iter().map(|c| (c.id.as_str(), c)).collect();
+    let checker = Checker {
+        councils: councils.clone(),
+        profiles,
+    };
+    let checked: Vec<(Option<Listing>, Vec<Diagnostic>)> = content
+        .listings
+        .into_par_iter()
+        .map(|file| checker.check(file, rules))
+        .collect();
     let mut listings = Vec::new();
-    for result in checked {
-        let (file, mut front) = match result {
-            Ok(ok) => ok,
-            Err(problems) => {
-                diagnostics.extend(problems);
-                continue;
-            }
+    for (listing, problems) in checked {
+        diagnostics.extend(problems);
+        listings.extend(listing);
+    }
+    find_duplicates(&listings, &mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    Ok((
+        Directory {
+            councils,
+            listings,
+            diagnostics,
+        },
+        checker,
+    ))
+}
+
+/// The councils and standards profiles listings are checked against.
+pub struct Checker {
+    councils: Vec<Council>,
+    profiles: BTreeMap<String, StandardsProfile>,
+}
+
+impl Checker {
+    /// Checks one listing file: its schema, councils and areas, evidence, privacy, and the
+    /// decision on publishing it for each council. `None` when it has errors.
+    pub fn check(&self, file: ListingFile, rules: &Rules) -> (Option<Listing>, Vec<Diagnostic>) {
+        let problems = rules.listing_schema.check(&file.source, &file.data);
+        if !problems.is_empty() {
+            return (None, problems);
+        }
+        let mut front = match serde_json::from_value::<FrontMatter>(file.data.clone()) {
+            Ok(front) => front,
+            Err(e) => return (None, vec![Diagnostic::error(&file.source.path, "schema-mismatch", format!("This listing passed the schema but could not be read: {e}.")).help("The schema in content/schema/ allows something carepages cannot use; check it against the built-in one.")]),
         };
         for d in &mut front.service_area.postcode_districts {
             *d = d.to_uppercase();
         }
+        let council_index: HashMap<&str, &Council> =
+            self.councils.iter().map(|c| (c.id.as_str(), c)).collect();
         let mut problems = Vec::new();
         check_councils_and_areas(&file.source, &front, &council_index, &mut problems);
         checks::check_listing(&file.source, &front, &rules.content_root, &mut problems);
@@ -253,10 +278,8 @@ pub fn validate(content: Content, rules: &Rules) -> Result<Directory, RulesError
             file.body_line,
             &mut problems,
         );
-        let failed = problems.iter().any(Diagnostic::is_error);
-        diagnostics.extend(problems);
-        if failed {
-            continue;
+        if problems.iter().any(Diagnostic::is_error) {
+            return (None, problems);
         }
         let id = front
             .id
@@ -267,26 +290,60 @@ pub fn validate(content: Content, rules: &Rules) -> Result<Directory, RulesError
             &file.source,
             &front,
             &council_index,
-            &profiles,
+            &self.profiles,
             rules.today,
-            &mut diagnostics,
+            &mut problems,
         );
-        listings.push(Listing {
+        let fingerprint = fingerprint(&file.source.path, &file.source.text);
+        let listing = Listing {
             slug: file.slug,
             id,
             front,
             body: file.body,
             file: file.source.path,
             decisions,
-        });
+            fingerprint,
+        };
+        (Some(listing), problems)
     }
-    find_duplicates(&listings, &mut diagnostics);
-    diagnostic::sort(&mut diagnostics);
-    Ok(Directory {
-        councils,
-        listings,
-        diagnostics,
-    })
+}
+
+/// A hash of a listing file's name and text: the same file always gives the same listing,
+/// so the preview can tell which listings changed without comparing them field by field.
+fn fingerprint(file: &std::path::Path, text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (file, text).hash(&mut hasher);
+    hasher.finish()
+}
+
+impl Directory {
+    /// Puts what was read from the listing file `file` (relative to the content folder) in
+    /// place of what the directory had from it: the checked listing, if any, and its
+    /// problems. `None` means the file is gone. Duplicate names are checked again.
+    pub fn replace_file(
+        &mut self,
+        file: &std::path::Path,
+        checked: Option<(Option<Listing>, Vec<Diagnostic>)>,
+    ) {
+        self.diagnostics
+            .retain(|d| d.file != file && !matches!(d.code, "duplicate-slug" | "duplicate-id"));
+        let (listing, problems) = checked.unwrap_or_default();
+        self.diagnostics.extend(problems);
+        // Listings are kept in file order, as they were read.
+        let at = self.listings.partition_point(|l| l.file.as_path() < file);
+        let there = self.listings.get(at).is_some_and(|l| l.file == file);
+        match (listing, there) {
+            (Some(listing), true) => self.listings[at] = listing,
+            (Some(listing), false) => self.listings.insert(at, listing),
+            (None, true) => {
+                self.listings.remove(at);
+            }
+            (None, false) => {}
+        }
+        find_duplicates(&self.listings, &mut self.diagnostics);
+        diagnostic::sort(&mut self.diagnostics);
+    }
 }
 
 /// A UUID that stays the same as long as the file name does.
@@ -484,13 +541,22 @@ fn sorted_keys(councils: &HashMap<&str, &Council>) -> String {
 
 /// Two listings may not share a slug (their pages would overwrite each other) or an id.
 fn find_duplicates(listings: &[Listing], out: &mut Vec<Diagnostic>) {
-    let mut by_slug: BTreeMap<&str, Vec<&Listing>> = BTreeMap::new();
-    let mut by_id: BTreeMap<&str, Vec<&Listing>> = BTreeMap::new();
+    let mut by_slug: rustc_hash::FxHashMap<&str, Vec<&Listing>> = Default::default();
+    let mut by_id: rustc_hash::FxHashMap<&str, Vec<&Listing>> = Default::default();
     for l in listings {
         by_slug.entry(&l.slug).or_default().push(l);
         by_id.entry(&l.id).or_default().push(l);
     }
-    for (slug, group) in by_slug.iter().filter(|(_, g)| g.len() > 1) {
+    // Only the shared ones, in a fixed order, so the report is the same every time.
+    fn shared<'a>(
+        map: rustc_hash::FxHashMap<&'a str, Vec<&'a Listing>>,
+    ) -> Vec<(&'a str, Vec<&'a Listing>)> {
+        let mut groups: Vec<_> = map.into_iter().filter(|(_, g)| g.len() > 1).collect();
+        groups.sort_unstable_by_key(|(key, _)| *key);
+        groups
+    }
+    let (slugs, ids) = (shared(by_slug), shared(by_id));
+    for (slug, group) in &slugs {
         for l in group {
             let others: Vec<String> = group
                 .iter()
@@ -501,7 +567,7 @@ fn find_duplicates(listings: &[Listing], out: &mut Vec<Diagnostic>) {
                 .help("File names must differ by more than capital letters, spaces or punctuation. Rename one of the files."));
         }
     }
-    for (id, group) in by_id.iter().filter(|(_, g)| g.len() > 1) {
+    for (id, group) in &ids {
         if group.iter().all(|l| l.front.id.is_none()) {
             continue; // already reported as a duplicate slug
         }
