@@ -417,6 +417,8 @@ pub struct CouncilMemo {
     pub defer_index: bool,
     /// Whether the last build published an index made from other listings than its own.
     pub index_is_stale: bool,
+    /// A fingerprint of the list of pages the sitemap was made from.
+    sitemap: Option<u64>,
 }
 
 fn build_council(
@@ -464,12 +466,26 @@ fn build_council(
         today: opts.today,
         search_index: Some(&make_index),
     };
-    let site = render::render_site_with(&input, sink, memo.as_deref_mut().map(|m| &mut m.render))
-        .map_err(|source| BuildError::Render {
+    // The Open Referral documents need nothing from the pages: they are made alongside.
+    let (render_memo, oruk_memo) = match memo.as_deref_mut() {
+        Some(m) => (Some(&mut m.render), Some(&mut m.oruk)),
+        None => (None, None),
+    };
+    let (site, (oruk, oruk_took)) = rayon::join(
+        || render::render_site_with(&input, sink, render_memo),
+        || {
+            Timings::timed(|| {
+                publish::oruk::write_documents(council, listings, opts.today, sink, oruk_memo)
+            })
+        },
+    );
+    let site = site.map_err(|source| BuildError::Render {
         council: council.id.clone(),
         source,
     })?;
+    oruk?;
     let mut timings = site.timings;
+    timings.push("Open Referral UK feed (alongside)", oruk_took);
     let started = Instant::now();
     let base = &council.settings.base_url;
     let write = |path: &str, text: String| {
@@ -479,25 +495,33 @@ fn build_council(
                 source,
             })
     };
-    write("sitemap.xml", publish::sitemap(base, &site.pages))?;
+    // The sitemap only changes when the list of pages does.
+    let pages_fp = memo.as_deref().map(|_| {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (base, &site.pages).hash(&mut hasher);
+        hasher.finish()
+    });
+    match memo.as_deref_mut() {
+        Some(m) if m.sitemap == pages_fp => {
+            sink.keep("sitemap.xml")
+                .map_err(|source| publish::PublishError::Io {
+                    path: "sitemap.xml".into(),
+                    source,
+                })?
+        }
+        _ => write("sitemap.xml", publish::sitemap(base, &site.pages))?,
+    }
     write("robots.txt", publish::robots(base))?;
     let feed = publish::atom::feed(&council.settings.name, base, &site.listings, opts.today);
     write(publish::atom::FEED_PATH, feed)?;
     timings.push("sitemap, robots.txt, Atom feed", started.elapsed());
-    let started = Instant::now();
-    publish::oruk::write_documents(
-        council,
-        listings,
-        opts.today,
-        sink,
-        memo.as_deref_mut().map(|m| &mut m.oruk),
-    )?;
     if let (Some(m), Some(fp)) = (memo, index_for) {
+        m.sitemap = pages_fp;
         m.index_is_stale = reused.as_ref().is_some_and(|(stale, _)| *stale);
         if let Some(bytes) = made.into_inner().ok().flatten() {
             m.index = Some((fp, bytes));
         }
     }
-    timings.push("Open Referral UK feed", started.elapsed());
     Ok((site.pages.len(), timings))
 }

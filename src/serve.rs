@@ -301,7 +301,7 @@ fn watch(
     std::thread::spawn(move || {
         while let Ok(first) = rx.recv() {
             let mut paths = first;
-            while let Ok(more) = rx.recv_timeout(Duration::from_millis(10)) {
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(5)) {
                 paths.extend(more);
             }
             let paths: Vec<PathBuf> = paths

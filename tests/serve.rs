@@ -66,8 +66,34 @@ fn get(host: &str, path: &str) -> (u16, Vec<u8>) {
         .and_then(|s| s.parse().ok())
         .expect("status");
     let body = raw[split + 4..].to_vec();
-    // tiny_http answers HTTP/1.1 with chunked bodies only for streams; pages have a length.
+    // Large files (the search engine and index) come in chunks.
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        return (status, dechunk(&body));
+    }
     (status, body)
+}
+
+/// A chunked HTTP body put back together.
+fn dechunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = body
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size line");
+        let size_text = String::from_utf8_lossy(&body[..line_end]).to_string();
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+            .expect("chunk size");
+        body = &body[line_end + 2..];
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&body[..size]);
+        body = &body[size + 2..];
+    }
 }
 
 /// The served page without the preview's reload script, which `build` never writes.
@@ -93,17 +119,79 @@ fn listen(host: &str) -> TcpStream {
     events
 }
 
-/// Waits (at most 20 s) for the event that tells pages to reload.
-fn wait_for_reload(mut events: TcpStream) {
+/// One event from the reload stream: the addresses of the pages that changed (`*` for all)
+/// and whether the search index is still being made.
+struct Reload {
+    changed: Vec<String>,
+    index_pending: bool,
+}
+
+/// Reads the next reload event (at most 20 s).
+fn next_reload(events: &mut TcpStream, seen: &mut String) -> Reload {
     let started = Instant::now();
-    let mut seen = String::new();
-    while !seen.contains("data: reload") {
-        let mut buf = [0u8; 256];
+    loop {
+        if let Some(end) = seen.find("\n\n") {
+            let event: String = seen.drain(..end + 2).collect();
+            if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
+                let json: serde_json::Value = serde_json::from_str(data).expect("event JSON");
+                let changed = json["changed"]
+                    .as_array()
+                    .expect("changed pages")
+                    .iter()
+                    .map(|p| p.as_str().expect("address").to_string())
+                    .collect();
+                let index_pending = json["index_pending"].as_bool().expect("index_pending");
+                return Reload {
+                    changed,
+                    index_pending,
+                };
+            }
+            continue;
+        }
+        let mut buf = [0u8; 4096];
         let n = events.read(&mut buf).expect("a reload event within 20 s");
         assert!(n > 0, "the event stream closed: {seen}");
         seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        assert!(started.elapsed() < Duration::from_secs(20));
     }
-    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+/// Waits for the event that tells `page` to reload, then until the search index is made
+/// too; returns every page the rebuild changed.
+fn wait_for_reload_of(mut events: TcpStream, page: &str) -> Vec<String> {
+    let mut seen = String::new();
+    let mut changed = Vec::new();
+    let mut reloaded = false;
+    loop {
+        let event = next_reload(&mut events, &mut seen);
+        reloaded |= event.changed.iter().any(|p| p == page || p == "*");
+        changed.extend(event.changed);
+        if reloaded && !event.index_pending {
+            return changed;
+        }
+    }
+}
+
+/// Every file a full build of `ws` writes for testshire, fetched from the preview: each
+/// must be byte-identical.
+fn assert_preview_is_the_full_build(ws: &Workspace, preview: &Preview) {
+    let built = ws.build(&[]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let site = snapshot(&ws.output().join("testshire"));
+    assert!(site.len() > 20, "the build made a site");
+    for (rel, disk) in &site {
+        let (status, served) = get(&preview.host, &format!("/testshire/{rel}"));
+        assert_eq!(status, 200, "{rel} is missing from the preview");
+        if rel.ends_with(".html") {
+            assert_eq!(
+                without_reload(&served),
+                String::from_utf8_lossy(disk),
+                "{rel} differs from the full build"
+            );
+        } else {
+            assert!(served == *disk, "{rel} differs from the full build");
+        }
+    }
 }
 
 #[test]
@@ -135,7 +223,23 @@ fn a_saved_listing_reloads_the_page_with_what_a_full_build_makes() {
     let text = read(&file).replace("name: Kindly Hands", "name: Kindly Hands Together");
     std::fs::write(&file, text).expect("save");
 
-    wait_for_reload(events);
+    let changed = wait_for_reload_of(events, page);
+    // Only the pages that show the listing change: its own, the lists it is on, the
+    // printable directory and the search page (which names the new index), not the home
+    // page or the other listing.
+    assert!(
+        changed.contains(&"/testshire/enterprises/".to_string()),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&"/testshire/search/".to_string()),
+        "{changed:?}"
+    );
+    assert!(!changed.contains(&"/testshire/".to_string()), "{changed:?}");
+    assert!(
+        !changed.contains(&"/testshire/enterprises/green-fingers/".to_string()),
+        "{changed:?}"
+    );
 
     let (status, body) = get(&preview.host, page);
     assert_eq!(status, 200);
@@ -195,7 +299,88 @@ fn a_broken_save_keeps_the_last_good_preview() {
     );
     assert_ne!(mended, good, "the fixture's name line changed");
     ws.write("enterprises/green-fingers.md", &mended);
-    wait_for_reload(events);
+    wait_for_reload_of(events, page);
     let (_, now) = get(&preview.host, page);
     assert_eq!(texts(&without_reload(&now), "h1"), ["Green Fingers Mended"]);
+}
+
+#[test]
+fn after_every_kind_of_save_the_preview_is_byte_identical_to_a_full_build() {
+    let ws = Workspace::from_fixture("basic");
+    let preview = start(&ws);
+    let kindly = "enterprises/kindly-hands.md";
+    let original = read(&ws.content().join(kindly));
+
+    // The description only: the listing's page and the search index change, its cards do not.
+    let events = listen(&preview.host);
+    ws.write(
+        kindly,
+        &original.replace("love a good chat", "love a good natter"),
+    );
+    let changed = wait_for_reload_of(events, "/testshire/enterprises/kindly-hands/");
+    assert!(
+        !changed.contains(&"/testshire/enterprises/".to_string()),
+        "{changed:?}"
+    );
+    assert_preview_is_the_full_build(&ws, &preview);
+
+    // A new name moves it in every list.
+    let events = listen(&preview.host);
+    ws.write(
+        kindly,
+        &original.replace("name: Kindly Hands", "name: Zed's Kindly Hands"),
+    );
+    wait_for_reload_of(events, "/testshire/enterprises/");
+    assert_preview_is_the_full_build(&ws, &preview);
+
+    // A new kind of help adds a list; the counts on the home page change.
+    let events = listen(&preview.host);
+    ws.write(
+        kindly,
+        &original.replace(
+            "[companionship, home_help]",
+            "[companionship, home_help, gardening]",
+        ),
+    );
+    wait_for_reload_of(events, "/testshire/support/gardening/");
+    assert_preview_is_the_full_build(&ws, &preview);
+
+    // Consent withdrawn: the listing leaves the site, its page and its feed document too.
+    let events = listen(&preview.host);
+    ws.write(kindly, &original.replace("publish: true", "publish: false"));
+    wait_for_reload_of(events, "/testshire/enterprises/kindly-hands/");
+    assert_preview_is_the_full_build(&ws, &preview);
+    let (status, _) = get(&preview.host, "/testshire/enterprises/kindly-hands/");
+    assert_eq!(status, 404);
+
+    // A new listing, then the old one back, then a listing deleted.
+    let events = listen(&preview.host);
+    ws.write(
+        "enterprises/new-neighbours.md",
+        &original.replace("name: Kindly Hands", "name: New Neighbours"),
+    );
+    wait_for_reload_of(events, "/testshire/enterprises/new-neighbours/");
+    assert_preview_is_the_full_build(&ws, &preview);
+
+    let events = listen(&preview.host);
+    ws.write(kindly, &original);
+    wait_for_reload_of(events, "/testshire/enterprises/kindly-hands/");
+    assert_preview_is_the_full_build(&ws, &preview);
+
+    let events = listen(&preview.host);
+    std::fs::remove_file(ws.content().join("enterprises/new-neighbours.md")).expect("delete");
+    wait_for_reload_of(events, "/testshire/enterprises/new-neighbours/");
+    assert_preview_is_the_full_build(&ws, &preview);
+    let (status, _) = get(&preview.host, "/testshire/enterprises/new-neighbours/");
+    assert_eq!(status, 404);
+
+    // A change to the council's settings rebuilds everything.
+    let events = listen(&preview.host);
+    let council = "councils/testshire.yaml";
+    let settings = read(&ws.content().join(council));
+    let renamed = settings.replacen("name: ", "name: Greater ", 1);
+    assert_ne!(renamed, settings);
+    ws.write(council, &renamed);
+    wait_for_reload_of(events, "/testshire/");
+    assert_preview_is_the_full_build(&ws, &preview);
 }

@@ -462,6 +462,95 @@ mod tests {
     }
 
     #[test]
+    fn a_recycled_site_keeps_nothing_the_new_build_did_not_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let build = |files: &[(&str, &str)]| {
+            let s = Staging::begin(dir.path(), "c").expect("staging");
+            for (path, text) in files {
+                s.write(path, text.as_bytes()).expect("write");
+            }
+            s.swap_in().expect("swap");
+        };
+        build(&[
+            ("a/index.html", "1"),
+            ("old/index.html", "old"),
+            ("b.css", "b"),
+        ]);
+        build(&[("a/index.html", "1"), ("b.css", "b2")]);
+        // The third build recycles the first one's tree, which still has old/.
+        build(&[("a/index.html", "3"), ("new/deep/index.html", "new")]);
+        let site = dir.path().join("c");
+        let mut files: Vec<String> = walkdir::WalkDir::new(&site)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&site)
+                    .expect("inside")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "",
+                "a",
+                "a/index.html",
+                "new",
+                "new/deep",
+                "new/deep/index.html"
+            ]
+        );
+        let read = |p: &str| std::fs::read_to_string(site.join(p)).expect("read");
+        assert_eq!(read("a/index.html"), "3");
+        // Without the list of what the recycled tree holds, it is walked instead.
+        std::fs::remove_file(dir.path().join(".previous-c.files")).expect("remove list");
+        build(&[("only.html", "x")]);
+        build(&[("only.html", "x")]);
+        let names: Vec<_> = std::fs::read_dir(&site)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["only.html"]);
+    }
+
+    #[test]
+    fn building_never_changes_the_live_site_before_the_swap() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let live = dir.path().join("c/page.html");
+        for text in ["one", "one", "two"] {
+            let s = Staging::begin(dir.path(), "c").expect("staging");
+            let before = std::fs::read_to_string(&live).ok();
+            // The recycled file may share its data with the live one (it was linked when
+            // unchanged); writing new bytes must not reach the live site.
+            s.write("page.html", text.as_bytes()).expect("write");
+            assert_eq!(std::fs::read_to_string(&live).ok(), before);
+            s.swap_in().expect("swap");
+            assert_eq!(std::fs::read_to_string(&live).expect("live"), text);
+        }
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_the_live_site_and_is_recycled_later() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let s = Staging::begin(dir.path(), "c").expect("staging");
+        s.write("index.html", b"good").expect("write");
+        s.swap_in().expect("swap");
+        let s = Staging::begin(dir.path(), "c").expect("staging");
+        s.write("index.html", b"half").expect("write");
+        s.abandon();
+        let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).expect("read");
+        assert_eq!(read("c/index.html"), "good");
+        let s = Staging::begin(dir.path(), "c").expect("staging");
+        s.write("other.html", b"next").expect("write");
+        s.swap_in().expect("swap");
+        assert!(!dir.path().join("c/index.html").exists());
+        assert_eq!(read("c/other.html"), "next");
+    }
+
+    #[test]
     fn output_may_not_contain_the_content() {
         let dir = tempfile::tempdir().expect("tempdir");
         let content = dir.path().join("content");

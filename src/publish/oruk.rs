@@ -90,21 +90,41 @@ pub fn write_documents(
     let remember = memo.is_some();
     let mut memo = memo;
     let before = memo.as_deref_mut().map(std::mem::take).unwrap_or_default();
-    let entries: Vec<(Uuid, u64, Arc<str>)> = shown(council, listings)
+    // Unchanged listings keep their documents, all with one word to the sink.
+    let made: Vec<(Uuid, u64, Arc<str>, Option<String>)> = shown(council, listings)
         .par_iter()
         .map(|l| {
             let id = service_id(l);
-            let path = service_path(&id.to_string());
             if let Some((_, entry)) = before.0.get(&id).filter(|(fp, _)| *fp == l.fingerprint) {
-                sink.keep(&path).map_err(io(&path))?;
-                return Ok((id, l.fingerprint, Arc::clone(entry)));
+                return Ok((
+                    id,
+                    l.fingerprint,
+                    Arc::clone(entry),
+                    Some(service_path(&id.to_string())),
+                ));
             }
+            let path = service_path(&id.to_string());
             let doc = service(council, l, today);
             sink.write(&path, doc.to_string().as_bytes())
                 .map_err(io(&path))?;
-            Ok((id, l.fingerprint, Arc::from(list_entry(&doc).to_string())))
+            Ok((
+                id,
+                l.fingerprint,
+                Arc::from(list_entry(&doc).to_string()),
+                None,
+            ))
         })
         .collect::<Result<_, super::PublishError>>()?;
+    let kept: Vec<&str> = made
+        .iter()
+        .filter_map(|(_, _, _, kept)| kept.as_deref())
+        .collect();
+    sink.keep_all(&kept)
+        .map_err(io(kept.first().copied().unwrap_or(SERVICES_PATH)))?;
+    let entries: Vec<(Uuid, u64, Arc<str>)> = made
+        .into_iter()
+        .map(|(id, fp, entry, _)| (id, fp, entry))
+        .collect();
     sink.write(ROOT_PATH, root().to_string().as_bytes())
         .map_err(io(ROOT_PATH))?;
     let page = services_page(entries.iter().map(|(_, _, entry)| &**entry));

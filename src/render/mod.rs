@@ -37,6 +37,11 @@ pub trait Sink: Sync {
             "{path} was to be kept from an earlier build, but this output holds none"
         )))
     }
+
+    /// [`keep`](Self::keep) for many paths at once.
+    fn keep_all(&self, paths: &[&str]) -> std::io::Result<()> {
+        paths.iter().try_for_each(|p| self.keep(p))
+    }
 }
 
 /// A site's files held in memory, by site-relative path: for the preview server, the
@@ -84,15 +89,22 @@ impl Sink for MemorySite {
     }
 
     fn keep(&self, path: &str) -> std::io::Result<()> {
-        match self.lock()?.files.get_mut(path) {
-            Some(old) => {
-                old.touched = true;
-                Ok(())
+        self.keep_all(&[path])
+    }
+
+    fn keep_all(&self, paths: &[&str]) -> std::io::Result<()> {
+        let mut site = self.lock()?;
+        for path in paths {
+            match site.files.get_mut(*path) {
+                Some(old) => old.touched = true,
+                None => {
+                    return Err(std::io::Error::other(format!(
+                        "{path} was to be kept from the last build, which did not make it"
+                    )))
+                }
             }
-            None => Err(std::io::Error::other(format!(
-                "{path} was to be kept from the last build, which did not make it"
-            ))),
         }
+        Ok(())
     }
 }
 
@@ -543,7 +555,8 @@ pub fn render_site_with(
     })
 }
 
-/// Every listing's own page, with its schema.org data, in parallel.
+/// Every listing's own page, with its schema.org data, in parallel. In the preview, one
+/// look at the memo first finds the few that changed.
 fn listing_pages(
     renderer: &PageRenderer,
     base: &tera::Context,
@@ -551,21 +564,32 @@ fn listing_pages(
     listings: &[&Listing],
     base_url: &str,
 ) -> Result<Vec<String>, RenderError> {
-    views
+    let paths: Vec<String> = views
+        .iter()
+        .map(|v| format!("{}index.html", v.url))
+        .collect();
+    let inputs: Vec<(&str, u64)> = paths
+        .iter()
+        .zip(listings)
+        .map(|(path, l)| (path.as_str(), l.fingerprint))
+        .collect();
+    let unchanged = renderer.unchanged_all(&inputs)?;
+    let to_make: Vec<usize> = (0..views.len()).filter(|&i| !unchanged[i]).collect();
+    to_make
         .par_iter()
-        .zip(listings.par_iter())
         .map_init(
             || base.clone(),
-            |ctx, (v, l)| {
-                let path = format!("{}index.html", v.url);
-                renderer.page_in(ctx, &path, "listing.html", l.fingerprint, |ctx| {
+            |ctx, &i| {
+                let (v, l) = (&views[i], listings[i]);
+                renderer.render_page(ctx, &paths[i], "listing.html", |ctx| {
                     let canonical = format!("{base_url}{}", v.url);
                     ctx.insert("json_ld", &structured::listing(l, v, &canonical));
                     ctx.insert("listing", &**v);
                 })
             },
         )
-        .collect()
+        .collect::<Result<Vec<String>, RenderError>>()?;
+    Ok(paths)
 }
 
 /// Every browse page: all listings, then each kind of help, group of people, town and
@@ -608,12 +632,10 @@ fn browse_pages(
     ];
     for (kind, terms, keys_of) in &facets {
         // One pass over the listings files every card under its terms, in listing order.
-        let mut by_term: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_term: FxHashMap<std::borrow::Cow<str>, Vec<usize>> = FxHashMap::default();
         for (i, v) in views.iter().enumerate() {
-            let mut keys: Vec<String> = keys_of(v.as_ref())
-                .iter()
-                .map(|k| k.to_ascii_lowercase())
-                .collect();
+            let mut keys: Vec<std::borrow::Cow<str>> =
+                keys_of(v.as_ref()).into_iter().map(lower_case).collect();
             keys.sort_unstable();
             keys.dedup();
             for key in keys {
@@ -624,7 +646,7 @@ fn browse_pages(
             .par_iter()
             .map(|term| {
                 let cards = by_term
-                    .get(&term.key.to_ascii_lowercase())
+                    .get(&lower_case(&term.key))
                     .map(Vec::as_slice)
                     .unwrap_or_default();
                 renderer.browse(
@@ -709,29 +731,44 @@ impl PageRenderer<'_> {
 
     /// Whether `path` can stay as the last render made it; records its inputs either way.
     fn unchanged(&self, path: &str, inputs: u64) -> Result<bool, RenderError> {
+        Ok(self.unchanged_all(&[(path, inputs)])?[0])
+    }
+
+    /// [`unchanged`](Self::unchanged) for a run of pages, with one look at the memo and
+    /// one at the sink.
+    fn unchanged_all(&self, pages: &[(&str, u64)]) -> Result<Vec<bool>, RenderError> {
         let Some(memo) = self.memo else {
-            return Ok(false);
+            return Ok(vec![false; pages.len()]);
         };
-        let same = match memo.lock() {
-            Ok(mut pages) => match pages.get_mut(path) {
-                Some(entry) => {
-                    let same = entry.0 == inputs;
-                    *entry = (inputs, true);
-                    same
-                }
-                None => {
-                    pages.insert(path.to_string(), (inputs, true));
-                    false
-                }
-            },
-            Err(_) => false,
+        let same: Vec<bool> = match memo.lock() {
+            Ok(mut memo) => pages
+                .iter()
+                .map(|(path, inputs)| match memo.get_mut(*path) {
+                    Some(entry) => {
+                        let same = entry.0 == *inputs;
+                        *entry = (*inputs, true);
+                        same
+                    }
+                    None => {
+                        memo.insert(path.to_string(), (*inputs, true));
+                        false
+                    }
+                })
+                .collect(),
+            Err(_) => vec![false; pages.len()],
         };
-        if same {
-            self.sink.keep(path).map_err(|source| RenderError::Write {
-                path: path.to_string(),
+        let kept: Vec<&str> = pages
+            .iter()
+            .zip(&same)
+            .filter(|(_, same)| **same)
+            .map(|((path, _), _)| *path)
+            .collect();
+        self.sink
+            .keep_all(&kept)
+            .map_err(|source| RenderError::Write {
+                path: kept.first().map(|p| p.to_string()).unwrap_or_default(),
                 source,
             })?;
-        }
         Ok(same)
     }
 
@@ -807,24 +844,30 @@ impl PageRenderer<'_> {
                 format!("{url}page/{n}/")
             }
         };
-        let mut made = Vec::with_capacity(total);
+        let paths: Vec<String> = (1..=total)
+            .map(|n| format!("{}index.html", page_url(n)))
+            .collect();
+        let inputs: Vec<(&str, u64)> = chunks
+            .iter()
+            .zip(&paths)
+            .enumerate()
+            .map(|(i, (chunk, path))| {
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                (title, kind, term, cards.len(), i, total).hash(&mut hasher);
+                for &c in chunk.iter() {
+                    card_fps[c].hash(&mut hasher);
+                }
+                (path.as_str(), hasher.finish())
+            })
+            .collect();
+        let unchanged = self.unchanged_all(&inputs)?;
         // Copied from the site context only when a page is made (in the preview, most are
         // kept as they were).
         let mut ctx: Option<tera::Context> = None;
         for (i, chunk) in chunks.iter().enumerate() {
             let n = i + 1;
-            let path = format!("{}index.html", page_url(n));
-            let inputs = fingerprint(&(
-                title,
-                kind,
-                term,
-                cards.len(),
-                n,
-                total,
-                chunk.iter().map(|&c| card_fps[c]).collect::<Vec<u64>>(),
-            ));
-            if self.unchanged(&path, inputs)? {
-                made.push(path);
+            let path = &paths[i];
+            if unchanged[i] {
                 continue;
             }
             let pagination = Pagination {
@@ -849,10 +892,10 @@ impl PageRenderer<'_> {
                         .collect()
                 },
             };
-            let rendered = card_html.at_depth(depth(&path));
+            let rendered = card_html.at_depth(depth(path));
             let html: Vec<&str> = chunk.iter().map(|&c| &*rendered[c]).collect();
             let ctx = ctx.get_or_insert_with(|| self.base.clone());
-            made.push(self.render_page(ctx, &path, "browse.html", |ctx| {
+            self.render_page(ctx, path, "browse.html", |ctx| {
                 ctx.insert("title", title);
                 ctx.insert("kind", kind);
                 ctx.insert("term", &term);
@@ -861,9 +904,18 @@ impl PageRenderer<'_> {
                 ctx.insert("first_number", &(i * PER_PAGE + 1));
                 ctx.insert("last_number", &(i * PER_PAGE + chunk.len()));
                 ctx.insert("pagination", &pagination);
-            })?);
+            })?;
         }
-        Ok(made)
+        Ok(paths)
+    }
+}
+
+/// A term's key in lower case, borrowed when it already is (most keys are).
+fn lower_case(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(key.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(key)
     }
 }
 

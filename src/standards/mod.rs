@@ -40,6 +40,8 @@ pub struct Listing {
     pub decisions: BTreeMap<String, Decision>,
     /// A hash of the file's text, to tell whether it changed between two builds.
     pub fingerprint: u64,
+    /// The name in lower case: lists are in this order.
+    pub name_key: String,
 }
 
 /// Whether residents see a listing on one council's site.
@@ -88,7 +90,7 @@ impl Directory {
 
 /// Puts listings in the order every list on a site shows them: by name, then file name.
 pub fn in_name_order(list: &mut [&Listing]) {
-    list.sort_by_cached_key(|l| (l.front.name.to_lowercase(), l.slug.clone()));
+    list.sort_by(|a, b| (&a.name_key, &a.slug).cmp(&(&b.name_key, &b.slug)));
 }
 
 /// The schemas a content folder is checked against, and the day the date rules are
@@ -295,7 +297,9 @@ impl Checker {
             &mut problems,
         );
         let fingerprint = fingerprint(&file.source.path, &file.source.text);
+        let name_key = front.name.to_lowercase();
         let listing = Listing {
+            name_key,
             slug: file.slug,
             id,
             front,
@@ -541,23 +545,21 @@ fn sorted_keys(councils: &HashMap<&str, &Council>) -> String {
 
 /// Two listings may not share a slug (their pages would overwrite each other) or an id.
 fn find_duplicates(listings: &[Listing], out: &mut Vec<Diagnostic>) {
-    let mut by_slug: rustc_hash::FxHashMap<&str, Vec<&Listing>> = Default::default();
-    let mut by_id: rustc_hash::FxHashMap<&str, Vec<&Listing>> = Default::default();
-    for l in listings {
-        by_slug.entry(&l.slug).or_default().push(l);
-        by_id.entry(&l.id).or_default().push(l);
-    }
-    // Only the shared ones, in a fixed order, so the report is the same every time.
+    // Sorted, equal keys are side by side; the report comes out in the same order each time.
     fn shared<'a>(
-        map: rustc_hash::FxHashMap<&'a str, Vec<&'a Listing>>,
+        listings: &'a [Listing],
+        key: fn(&Listing) -> &str,
     ) -> Vec<(&'a str, Vec<&'a Listing>)> {
-        let mut groups: Vec<_> = map.into_iter().filter(|(_, g)| g.len() > 1).collect();
-        groups.sort_unstable_by_key(|(key, _)| *key);
-        groups
+        let mut keyed: Vec<(&str, &Listing)> = listings.iter().map(|l| (key(l), l)).collect();
+        keyed.sort_unstable_by_key(|(k, l)| (*k, &l.file));
+        keyed
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|run| run.len() > 1)
+            .map(|run| (run[0].0, run.iter().map(|(_, l)| *l).collect()))
+            .collect()
     }
-    let (slugs, ids) = (shared(by_slug), shared(by_id));
-    for (slug, group) in &slugs {
-        for l in group {
+    for (slug, group) in shared(listings, |l| &l.slug) {
+        for l in &group {
             let others: Vec<String> = group
                 .iter()
                 .filter(|o| o.file != l.file)
@@ -567,11 +569,11 @@ fn find_duplicates(listings: &[Listing], out: &mut Vec<Diagnostic>) {
                 .help("File names must differ by more than capital letters, spaces or punctuation. Rename one of the files."));
         }
     }
-    for (id, group) in &ids {
+    for (id, group) in shared(listings, |l| &l.id) {
         if group.iter().all(|l| l.front.id.is_none()) {
             continue; // already reported as a duplicate slug
         }
-        for l in group {
+        for l in &group {
             out.push(Diagnostic::error(&l.file, "duplicate-id", format!("The id {id} is used by more than one listing."))
                 .field("id")
                 .help("Each listing needs its own id. Delete the id line from the copy: one is made from the file name."));
