@@ -7,6 +7,10 @@
 # carepages/(hugo+pagefind), and the time per listing, so growth with size can be seen.
 #   scripts/bench-build.sh [SIZES] [RUNS]      defaults: 10000 5
 #   scripts/bench-build.sh "1000 10000 50000" 5
+# MODE=fresh (the default) starts every build from an empty output folder; MODE=rebuild
+# builds into the output of the tool's previous build, as a council's CI or a second
+# `build` on the same machine does (each tool has one untimed build first); MODE=both
+# runs the two one after the other.
 # Needs python3, GNU time (/usr/bin/time) and bc; Debian's hugo for the comparison; npm
 # for Pagefind, installed on first use into PAGEFIND_CACHE (~/.cache/carepages-bench).
 # Corpora are generated once into BENCH_DIR (/tmp/carepages-bench)/<size>.
@@ -14,6 +18,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="${1:-10000}"
 runs="${2:-5}"
+mode="${MODE:-fresh}"
+case "$mode" in
+  fresh|rebuild) ;;
+  both) MODE=fresh "$0" "$@" && MODE=rebuild exec "$0" "$@" ;;
+  *) echo "MODE must be fresh, rebuild or both, not '$mode'" >&2; exit 2 ;;
+esac
 gen=../shared/bench/gen_corpus.py
 base="${BENCH_DIR:-/tmp/carepages-bench}"
 cache="${PAGEFIND_CACHE:-$HOME/.cache/carepages-bench}"
@@ -66,7 +76,7 @@ fi
 timed() { # label command...
   local label=$1; shift
   local start end
-  rm -rf "$work/out-$label"
+  [ "$mode" = fresh ] && rm -rf "$work/out-$label"
   start=$(date +%s%N)
   if ! /usr/bin/time -f "%M" -o "$work/time.txt" "$@" >"$work/log-$label.txt" 2>&1; then
     echo "$label failed on $n listings; its output is in $work/log-$label.txt" >&2
@@ -88,9 +98,13 @@ for n in $sizes; do
   labels=(carepages)
   [ "$have_hugo" = 1 ] && labels+=(hugo)
   [ -n "$pagefind" ] && labels+=(hugo+pagefind)
-  for l in "${labels[@]}"; do rm -f "$work/times-$l"; done
+  for l in "${labels[@]}"; do rm -f "$work/times-$l" && rm -rf "$work/out-$l"; done
 
-  for _ in $(seq "$runs"); do
+  # A rebuild needs a previous build in place: one untimed build of each tool.
+  passes=$runs
+  [ "$mode" = rebuild ] && passes=$((runs + 1))
+  for pass in $(seq "$passes"); do
+    if [ "$mode" = rebuild ] && [ "$pass" = 1 ]; then keep=0; else keep=1; fi
     timed carepages "$bin" build --content "$work/carepages/content" \
       --output "$work/out-carepages" --today 2026-11-25
     if [ "$have_hugo" = 1 ]; then
@@ -100,12 +114,15 @@ for n in $sizes; do
       timed hugo+pagefind sh -c 'hugo --minify --quiet -s "$1" -d "$2" && "$3" --site "$2"' \
         sh "$work/hugo" "$work/out-hugo+pagefind" "$pagefind"
     fi
+    if [ "$keep" = 0 ]; then
+      for l in "${labels[@]}"; do rm -f "$work/times-$l"; done
+    fi
   done
 
   echo
   [ "$have_hugo" = 1 ] && [ -z "$pagefind" ] && echo "(no hugo+pagefind row: Pagefind is not available)"
-  printf '%-14s %10s %10s %14s   (%s listings, median of %s runs)\n' \
-    tool "wall (s)" "peak (MB)" "ms / listing" "$n" "$runs"
+  printf '%-14s %10s %10s %14s   (%s listings, median of %s runs, %s builds)\n' \
+    tool "wall (s)" "peak (MB)" "ms / listing" "$n" "$runs" "$mode"
   declare -A med=()
   for l in "${labels[@]}"; do
     med[$l]=$(cut -d' ' -f1 "$work/times-$l" | median)

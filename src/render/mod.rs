@@ -500,7 +500,7 @@ pub fn render_site_with(
     // The printable directory is one large page: it is made while the browse pages are,
     // from entries rendered once per listing.
     let (browse, print) = rayon::join(
-        || browse_pages(&renderer, &labels, &nav, &views, &card_html, &card_fps),
+        || browse_pages(&renderer, &labels, &nav, &views, &card_html),
         || {
             crate::Timings::timed(|| {
                 print_page(&renderer, &views, &nav, today, &card_fps, &print_entries)
@@ -600,7 +600,6 @@ fn browse_pages(
     nav: &Nav,
     views: &[Arc<ListingView>],
     card_html: &CardHtml,
-    card_fps: &[u64],
 ) -> Result<Vec<String>, RenderError> {
     let all: Vec<usize> = (0..views.len()).collect();
     let mut pages = renderer.browse(
@@ -610,7 +609,6 @@ fn browse_pages(
         None,
         &all,
         card_html,
-        card_fps,
     )?;
     type KeysOf = fn(&ListingView) -> Vec<&str>;
     let facets: [(&str, &Vec<Term>, KeysOf); 4] = [
@@ -649,15 +647,7 @@ fn browse_pages(
                     .get(&lower_case(&term.key))
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                renderer.browse(
-                    &term.url,
-                    &term.label,
-                    kind,
-                    Some(term),
-                    cards,
-                    card_html,
-                    card_fps,
-                )
+                renderer.browse(&term.url, &term.label, kind, Some(term), cards, card_html)
             })
             .collect();
         pages.extend(made?.into_iter().flatten());
@@ -829,8 +819,8 @@ impl PageRenderer<'_> {
         term: Option<&Term>,
         cards: &[usize],
         card_html: &CardHtml,
-        card_fps: &[u64],
     ) -> Result<Vec<String>, RenderError> {
+        let card_fps = card_html.fps;
         let chunks: Vec<&[usize]> = if cards.is_empty() {
             vec![&[][..]]
         } else {
@@ -971,7 +961,7 @@ impl Fragments<'_> {
             )
             .collect();
         if !self.remember {
-            return Ok(rendered?);
+            return rendered;
         }
         for (i, html) in missing.into_iter().zip(rendered?) {
             self.made.insert((template, depth, self.card_fps[i]), html);
@@ -987,27 +977,35 @@ impl Fragments<'_> {
 /// Every listing's card (`card.html`), rendered once for each depth of browse page: a
 /// listing appears on about ten browse pages, and its card is the same on all of them but
 /// for how its link climbs to the top of the site.
-struct CardHtml(BTreeMap<usize, Vec<Arc<str>>>);
+struct CardHtml<'a> {
+    by_depth: BTreeMap<usize, Vec<Arc<str>>>,
+    /// Each card's fingerprint, in listing order.
+    fps: &'a [u64],
+}
 
-impl CardHtml {
+impl<'a> CardHtml<'a> {
     fn render(
         renderer: &PageRenderer,
         views: &[Arc<ListingView>],
         depths: impl IntoIterator<Item = usize>,
-        fragments: &mut Fragments,
-    ) -> Result<CardHtml, RenderError> {
+        fragments: &mut Fragments<'a>,
+    ) -> Result<CardHtml<'a>, RenderError> {
         let mut by_depth = BTreeMap::new();
         for d in depths {
-            by_depth.insert(
-                d,
-                fragments.render(renderer, views, "card.html", "card", d)?,
-            );
+            let made = fragments.render(renderer, views, "card.html", "card", d)?;
+            by_depth.insert(d, made);
         }
-        Ok(CardHtml(by_depth))
+        Ok(CardHtml {
+            by_depth,
+            fps: fragments.card_fps,
+        })
     }
 
     fn at_depth(&self, depth: usize) -> &[Arc<str>] {
-        self.0.get(&depth).map(Vec::as_slice).unwrap_or_default()
+        self.by_depth
+            .get(&depth)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 }
 

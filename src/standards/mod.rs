@@ -546,10 +546,7 @@ fn sorted_keys(councils: &HashMap<&str, &Council>) -> String {
 /// Two listings may not share a slug (their pages would overwrite each other) or an id.
 fn find_duplicates(listings: &[Listing], out: &mut Vec<Diagnostic>) {
     // Sorted, equal keys are side by side; the report comes out in the same order each time.
-    fn shared<'a>(
-        listings: &'a [Listing],
-        key: fn(&Listing) -> &str,
-    ) -> Vec<(&'a str, Vec<&'a Listing>)> {
+    fn shared(listings: &[Listing], key: fn(&Listing) -> &str) -> Vec<(&str, Vec<&Listing>)> {
         let mut keyed: Vec<(&str, &Listing)> = listings.iter().map(|l| (key(l), l)).collect();
         keyed.sort_unstable_by_key(|(k, l)| (*k, &l.file));
         keyed
