@@ -197,16 +197,34 @@ fn services_page<'a>(entries: impl ExactSizeIterator<Item = &'a str> + Clone) ->
 
 /// A service as the `/services` list shows it: its one-to-one fields and its organization,
 /// without the arrays of related records (the API reference's "list" shape), so the list
-/// stays small for a council with a thousand listings.
-fn list_entry(service: &Value) -> Value {
-    match service {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(_, v)| !v.is_array())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
-        other => other.clone(),
+/// stays small for a council with a thousand listings. Serialized straight from the full
+/// document, without copying it.
+fn list_entry(service: &Value) -> ListEntry<'_> {
+    ListEntry(service)
+}
+
+struct ListEntry<'a>(&'a Value);
+
+impl serde::Serialize for ListEntry<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self.0 {
+            Value::Object(map) => {
+                let mut out = serializer.serialize_map(None)?;
+                for (k, v) in map.iter().filter(|(_, v)| !v.is_array()) {
+                    out.serialize_entry(k, v)?;
+                }
+                out.end()
+            }
+            other => other.serialize(serializer),
+        }
+    }
+}
+
+impl std::fmt::Display for ListEntry<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = serde_json::to_string(self).map_err(|_| std::fmt::Error)?;
+        f.write_str(&text)
     }
 }
 
@@ -557,7 +575,32 @@ fn attributes(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
         .collect()
 }
 
+/// A taxonomy term is the same in every listing that uses it: each is made once per
+/// thread and copied after that (making one hashes two UUIDs).
+fn remembered_term(taxonomy: &'static str, key: &str, make: impl FnOnce() -> Value) -> Value {
+    type Terms = rustc_hash::FxHashMap<&'static str, rustc_hash::FxHashMap<String, Value>>;
+    thread_local! {
+        static TERMS: std::cell::RefCell<Terms> = Default::default();
+    }
+    TERMS.with(|terms| {
+        let mut terms = terms.borrow_mut();
+        let of_taxonomy = terms.entry(taxonomy).or_default();
+        match of_taxonomy.get(key) {
+            Some(term) => term.clone(),
+            None => {
+                let term = make();
+                of_taxonomy.insert(key.to_string(), term.clone());
+                term
+            }
+        }
+    })
+}
+
 fn own_term(vocabulary: &OwnVocabulary, key: &str) -> Value {
+    remembered_term(vocabulary.taxonomy, key, || make_own_term(vocabulary, key))
+}
+
+fn make_own_term(vocabulary: &OwnVocabulary, key: &str) -> Value {
     let name = label(key);
     json!({
         "id": Uuid::new_v5(&NAMESPACE, format!("{}/{key}", vocabulary.taxonomy).as_bytes()).to_string(),
@@ -569,7 +612,11 @@ fn own_term(vocabulary: &OwnVocabulary, key: &str) -> Value {
     })
 }
 
-fn lga_term(list: &str, list_name: &str, kind: &str, id: &str, label: &str) -> Value {
+fn lga_term(list: &'static str, list_name: &str, kind: &str, id: &str, label: &str) -> Value {
+    remembered_term(list, id, || make_lga_term(list, list_name, kind, id, label))
+}
+
+fn make_lga_term(list: &str, list_name: &str, kind: &str, id: &str, label: &str) -> Value {
     let uri = format!("http://id.esd.org.uk/{kind}/{id}");
     json!({
         "id": Uuid::new_v5(&Uuid::NAMESPACE_URL, uri.as_bytes()).to_string(),
