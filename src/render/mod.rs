@@ -223,6 +223,8 @@ pub struct RenderMemo {
     fragments: FxHashMap<(&'static str, usize, u64), Arc<str>>,
     /// Every page's fingerprint by path, and whether this render has reached it yet.
     pages: FxHashMap<String, (u64, bool)>,
+    /// The fingerprint of what the lists show, and their pages' paths.
+    lists: Option<(u64, Vec<String>)>,
 }
 
 /// A fingerprint of anything hashable; `DefaultHasher::new` has fixed keys, so the same
@@ -467,51 +469,48 @@ pub fn render_site_with(
         )?);
     }
 
-    // Browse pages are at two depths below their list's folder: the first page, and
-    // `page/N/` after it.
-    let mut browse_depths = vec![depth("enterprises/"), depth("enterprises/page/2/")];
-    for term in nav
-        .support
-        .iter()
-        .chain(&nav.who_for)
-        .chain(&nav.towns)
-        .chain(&nav.districts)
-    {
-        browse_depths.extend([depth(&term.url), depth(&format!("{}page/2/", term.url))]);
-    }
-    browse_depths.sort_unstable();
-    browse_depths.dedup();
     let mut fragments = Fragments {
         made: std::mem::take(&mut before.fragments),
         card_fps: &card_fps,
         remember,
     };
-    let card_html = CardHtml::render(&renderer, &views, browse_depths, &mut fragments)?;
-    let print_entries = fragments.render(
-        &renderer,
-        &views,
-        "print-entry.html",
-        "l",
-        depth(PRINT_PATH),
-    )?;
-    timings.push("cards", started.elapsed());
-    let started = std::time::Instant::now();
-
-    // The printable directory is one large page: it is made while the browse pages are,
-    // from entries rendered once per listing.
-    let (browse, print) = rayon::join(
-        || browse_pages(&renderer, &labels, &nav, &views, &card_html),
-        || {
-            crate::Timings::timed(|| {
-                print_page(&renderer, &views, &nav, today, &card_fps, &print_entries)
-            })
-        },
-    );
-    pages.extend(browse?);
-    timings.push("browse pages", started.elapsed());
-    let (print, print_took) = print;
-    pages.push(print?);
-    timings.push("printable directory (alongside)", print_took);
+    // The lists (browse pages and the printable directory) show only cards, grouped by
+    // terms: when no card and no listing's terms changed, none of them did.
+    let lists_fp = remember.then(|| {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        site_fp.hash(&mut hasher);
+        for (v, fp) in views.iter().zip(&card_fps) {
+            (
+                fp,
+                &v.support_types,
+                &v.who_for,
+                &v.towns,
+                &v.postcode_districts,
+            )
+                .hash(&mut hasher);
+        }
+        hasher.finish()
+    });
+    let kept_lists = match (lists_fp, before.lists.take()) {
+        (Some(fp), Some((was, paths))) if fp == was => Some(paths),
+        _ => None,
+    };
+    let list_pages = match kept_lists {
+        Some(paths) => {
+            renderer.keep_pages(&paths)?;
+            timings.push("cards", std::time::Duration::ZERO);
+            timings.push("browse pages (kept)", started.elapsed());
+            paths
+        }
+        None => {
+            let made = list_pages(&renderer, &labels, &nav, &views, &mut fragments, today)?;
+            timings.push("cards", made.cards_took);
+            timings.push("browse pages", made.browse_took);
+            timings.push("printable directory (alongside)", made.print_took);
+            made.paths
+        }
+    };
+    pages.extend(list_pages.iter().cloned());
     let started = std::time::Instant::now();
     for (dir, kind, title_key) in [
         ("support/", "support", "browse_support"),
@@ -546,6 +545,7 @@ pub fn render_site_with(
             views: views_memo,
             fragments: fragments_memo,
             pages: pages_memo,
+            lists: lists_fp.map(|fp| (fp, list_pages)),
         };
     }
     Ok(RenderedSite {
@@ -590,6 +590,64 @@ fn listing_pages(
         )
         .collect::<Result<Vec<String>, RenderError>>()?;
     Ok(paths)
+}
+
+/// The browse pages and the printable directory, and how long their parts took.
+struct ListPages {
+    paths: Vec<String>,
+    cards_took: std::time::Duration,
+    browse_took: std::time::Duration,
+    print_took: std::time::Duration,
+}
+
+/// Renders each listing's card and printable entry (or takes them from the memo), then the
+/// browse pages with the printable directory alongside.
+fn list_pages(
+    renderer: &PageRenderer,
+    labels: &Labels,
+    nav: &Nav,
+    views: &[Arc<ListingView>],
+    fragments: &mut Fragments,
+    today: time::Date,
+) -> Result<ListPages, RenderError> {
+    let started = std::time::Instant::now();
+    // Browse pages are at two depths below their list's folder: the first page, and
+    // `page/N/` after it.
+    let mut browse_depths = vec![depth("enterprises/"), depth("enterprises/page/2/")];
+    for term in nav
+        .support
+        .iter()
+        .chain(&nav.who_for)
+        .chain(&nav.towns)
+        .chain(&nav.districts)
+    {
+        browse_depths.extend([depth(&term.url), depth(&format!("{}page/2/", term.url))]);
+    }
+    browse_depths.sort_unstable();
+    browse_depths.dedup();
+    let card_html = CardHtml::render(renderer, views, browse_depths, fragments)?;
+    let print_entries =
+        fragments.render(renderer, views, "print-entry.html", "l", depth(PRINT_PATH))?;
+    let cards_took = started.elapsed();
+    let started = std::time::Instant::now();
+    // The printable directory is one large page: it is made while the browse pages are,
+    // from entries rendered once per listing.
+    let (browse, (print, print_took)) = rayon::join(
+        || browse_pages(renderer, labels, nav, views, &card_html),
+        || {
+            crate::Timings::timed(|| {
+                print_page(renderer, views, nav, today, card_html.fps, &print_entries)
+            })
+        },
+    );
+    let mut paths = browse?;
+    paths.push(print?);
+    Ok(ListPages {
+        paths,
+        cards_took,
+        browse_took: started.elapsed(),
+        print_took,
+    })
 }
 
 /// Every browse page: all listings, then each kind of help, group of people, town and
@@ -717,6 +775,27 @@ impl PageRenderer<'_> {
         let html = self.fragment(ctx, path, template)?;
         write(self.sink, path, html.as_bytes())?;
         Ok(path.to_string())
+    }
+
+    /// Keeps pages the memo says are as they were, without looking at their inputs.
+    fn keep_pages(&self, paths: &[String]) -> Result<(), RenderError> {
+        let missing = |path: &str| RenderError::Write {
+            path: path.to_string(),
+            source: std::io::Error::other("the preview's memo has no such page"),
+        };
+        if let Some(memo) = self.memo {
+            let mut memo = memo.lock().map_err(|_| missing("(memo)"))?;
+            for path in paths {
+                memo.get_mut(path).ok_or_else(|| missing(path))?.1 = true;
+            }
+        }
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        self.sink
+            .keep_all(&paths)
+            .map_err(|source| RenderError::Write {
+                path: paths.first().map(|p| p.to_string()).unwrap_or_default(),
+                source,
+            })
     }
 
     /// Whether `path` can stay as the last render made it; records its inputs either way.
