@@ -204,7 +204,7 @@ impl Sink for Staging {
         if old.as_ref().is_some_and(|m| m.is_dir()) {
             std::fs::remove_dir_all(&full)?;
         }
-        let old = old.filter(|m| m.is_file());
+        let mut old = old.filter(|m| m.is_file());
         // A file the live site already has, byte for byte, is linked rather than written:
         // no new data on disk, and its modified time stays as it was for hosts and sync tools.
         let live = self.target.join(rel);
@@ -219,7 +219,7 @@ impl Sink for Staging {
                 if old.as_ref().is_some_and(|o| shares_live(o, live_meta)) {
                     return Ok(());
                 }
-                if old.is_some() {
+                if old.take().is_some() {
                     std::fs::remove_file(&full)?;
                 }
                 if std::fs::hard_link(&live, &full).is_ok() {
