@@ -238,3 +238,73 @@ fn a_council_with_a_missing_theme_is_reported_on_its_line() {
     );
     assert!(stderr(&out).contains("There is no theme called `sparkly`"));
 }
+
+#[test]
+fn timings_show_each_stage_and_the_parts_of_rendering() {
+    let ws = Workspace::from_fixture("basic");
+    let out = ws.build(&["--timings"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<String> = stderr(&out).lines().map(str::to_string).collect();
+    let stage = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.trim_end().ends_with(name) && l.contains(" ms "))
+            .unwrap_or_else(|| panic!("no {name:?} in {lines:#?}"))
+            .clone()
+    };
+    for name in [
+        "read content",
+        "check content",
+        "render and write",
+        "swap into place",
+    ] {
+        assert!(stage(name).contains(&format!(" ms  {name}")), "{name}");
+    }
+    // The parts of rendering are indented under it.
+    for part in [
+        "listing pages",
+        "browse pages",
+        "Open Referral UK feed (alongside)",
+    ] {
+        assert!(stage(part).contains(&format!(" ms    {part}")), "{part}");
+    }
+}
+
+#[test]
+fn a_rebuild_publishes_the_same_site_and_keeps_unchanged_files() {
+    use std::os::unix::fs::MetadataExt;
+    let ws = Workspace::from_fixture("basic");
+    assert!(ws.build(&[]).status.success());
+    let first = snapshot(&ws.output().join("testshire"));
+    let page = ws
+        .output()
+        .join("testshire/enterprises/kindly-hands/index.html");
+    let inode = std::fs::metadata(&page).expect("page").ino();
+    // Twice: the second rebuild recycles the first build's folder.
+    for _ in 0..2 {
+        assert!(ws.build(&[]).status.success());
+        assert_eq!(snapshot(&ws.output().join("testshire")), first);
+        assert_eq!(std::fs::metadata(&page).expect("page").ino(), inode);
+    }
+    // A changed listing changes its page and nothing of the other listing's.
+    let other = ws
+        .output()
+        .join("testshire/enterprises/green-fingers/index.html");
+    let other_inode = std::fs::metadata(&other).expect("other").ino();
+    let file = ws.content().join("enterprises/kindly-hands.md");
+    std::fs::write(
+        &file,
+        read(&file).replace("love a good chat", "love a natter"),
+    )
+    .expect("save");
+    assert!(ws.build(&[]).status.success());
+    assert!(read(&page).contains("love a natter"));
+    assert_eq!(std::fs::metadata(&other).expect("other").ino(), other_inode);
+    // The live folder holds only the site.
+    let site = snapshot(&ws.output().join("testshire"));
+    assert!(
+        site.keys().all(|p| !p.starts_with('.')),
+        "{:?}",
+        site.keys()
+    );
+}
