@@ -26,13 +26,6 @@ const MAX_LISTED: usize = 500;
 /// Every council's site, by council id.
 pub type Sites = HashMap<String, Arc<MemorySite>>;
 
-/// Builds every selected council's site into memory, as `build` would write it.
-pub fn build_in_memory(opts: &BuildOptions) -> Result<(Sites, usize), BuildError> {
-    let mut builder = Builder::start(opts)?;
-    let pages = builder.build_everything()?;
-    Ok((builder.sites, pages))
-}
-
 /// What a burst of saves asks for.
 enum Rebuild {
     /// Only listings changed; they were read and checked again on their own.

@@ -145,15 +145,6 @@ impl MemorySite {
             .map(|f| Arc::clone(&f.bytes))
     }
 
-    /// How many files the site has.
-    pub fn len(&self) -> usize {
-        self.lock().map(|s| s.files.len()).unwrap_or_default()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Every file, by path (as one build made them).
     pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
         let site = self.0.into_inner().unwrap_or_default();
