@@ -41,7 +41,8 @@ struct Builder {
     prepared: Prepared,
     memos: HashMap<String, CouncilMemo>,
     sites: Sites,
-    /// Set after a failed build into the shown sites: the next builds everything.
+    /// Set after a failed build into the shown sites, or a failed reading of everything:
+    /// the next save reads and builds everything.
     broken: bool,
     /// How long the parts of the last build took, for `--timings`.
     timings: crate::Timings,
@@ -172,8 +173,17 @@ impl Builder {
             }
             return Ok(Rebuild::Listings);
         }
-        self.prepared = crate::prepare(&self.opts)?;
-        Ok(Rebuild::Everything)
+        match crate::prepare(&self.opts) {
+            Ok(prepared) => {
+                self.prepared = prepared;
+                Ok(Rebuild::Everything)
+            }
+            Err(e) => {
+                // What was read before is out of date now: the next save reads everything.
+                self.broken = true;
+                Err(e)
+            }
+        }
     }
 
     /// Builds what a burst of saves asks for; returns the pages and the changed addresses

@@ -384,3 +384,28 @@ fn after_every_kind_of_save_the_preview_is_byte_identical_to_a_full_build() {
     wait_for_reload_of(events, "/testshire/");
     assert_preview_is_the_full_build(&ws, &preview);
 }
+
+#[test]
+fn a_settings_change_made_while_a_listing_is_broken_is_not_lost() {
+    let ws = Workspace::from_fixture("basic");
+    let preview = start(&ws);
+    let listing = "enterprises/green-fingers.md";
+    let good = read(&ws.content().join(listing));
+    ws.write(listing, "---\nname: [unclosed\n---\n");
+    std::thread::sleep(Duration::from_millis(1000));
+    // The council is renamed while the listing is still broken: nothing can be built yet.
+    let council = "councils/testshire.yaml";
+    let settings = read(&ws.content().join(council));
+    ws.write(council, &settings.replacen("name: ", "name: Greater ", 1));
+    std::thread::sleep(Duration::from_millis(1000));
+    // Mending the listing builds the site with the new name too.
+    let events = listen(&preview.host);
+    ws.write(listing, &good);
+    wait_for_reload_of(events, "/testshire/");
+    let (_, home) = get(&preview.host, "/testshire/");
+    assert!(
+        without_reload(&home).contains("Greater Testshire Council"),
+        "the settings change was lost"
+    );
+    assert_preview_is_the_full_build(&ws, &preview);
+}
