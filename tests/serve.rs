@@ -172,6 +172,15 @@ fn wait_for_reload_of(mut events: TcpStream, page: &str) -> Vec<String> {
     }
 }
 
+/// Renames the fixture's council to "Greater Testshire Council", a change to its settings.
+fn rename_council(ws: &Workspace) {
+    let council = "councils/testshire.yaml";
+    let settings = read(&ws.content().join(council));
+    let renamed = settings.replacen("name: ", "name: Greater ", 1);
+    assert_ne!(renamed, settings, "the fixture's name line changed");
+    ws.write(council, &renamed);
+}
+
 /// Every file a full build of `ws` writes for testshire, fetched from the preview: each
 /// must be byte-identical.
 fn assert_preview_is_the_full_build(ws: &Workspace, preview: &Preview) {
@@ -376,11 +385,7 @@ fn after_every_kind_of_save_the_preview_is_byte_identical_to_a_full_build() {
 
     // A change to the council's settings rebuilds everything.
     let events = listen(&preview.host);
-    let council = "councils/testshire.yaml";
-    let settings = read(&ws.content().join(council));
-    let renamed = settings.replacen("name: ", "name: Greater ", 1);
-    assert_ne!(renamed, settings);
-    ws.write(council, &renamed);
+    rename_council(&ws);
     wait_for_reload_of(events, "/testshire/");
     assert_preview_is_the_full_build(&ws, &preview);
 }
@@ -394,9 +399,7 @@ fn a_settings_change_made_while_a_listing_is_broken_is_not_lost() {
     ws.write(listing, "---\nname: [unclosed\n---\n");
     std::thread::sleep(Duration::from_millis(1000));
     // The council is renamed while the listing is still broken: nothing can be built yet.
-    let council = "councils/testshire.yaml";
-    let settings = read(&ws.content().join(council));
-    ws.write(council, &settings.replacen("name: ", "name: Greater ", 1));
+    rename_council(&ws);
     std::thread::sleep(Duration::from_millis(1000));
     // Mending the listing builds the site with the new name too.
     let events = listen(&preview.host);
