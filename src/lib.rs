@@ -59,9 +59,8 @@ impl Timings {
     }
 
     fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
-        let started = Instant::now();
-        let out = f();
-        self.push(stage, started.elapsed());
+        let (out, took) = Self::timed(f);
+        self.push(stage, took);
         out
     }
 
