@@ -7,7 +7,10 @@ to that listing RUNS times. For each save it times, from the moment the file is 
 
   event   the reload event naming the page arrives
   page    the page has been fetched again and shows the change (what the browser does next)
-  index   the event saying the search index is ready arrives
+  search  the search page has been fetched again, and the new search index it names: the
+          preview's patched index, which already finds the saved words (tests/serve.rs
+          checks that it does; here the index's name must differ from the last one)
+  index   the event saying the full search index is ready arrives
 
 and prints the median and the slowest of each, plus the preview's own log.
 
@@ -53,6 +56,14 @@ def get(port, path):
     return int(head.split()[1]), body
 
 
+def index_of(port, search_page):
+    """The search index the search page names, as `assets/search-index.<hash>.wasm`."""
+    status, body = get(port, search_page)
+    assert status == 200, status
+    at = body.index(b"assets/search-index.")
+    return body[at:body.index(b".wasm", at) + 5].decode()
+
+
 class Events:
     """The preview's reload event stream, read one event at a time."""
 
@@ -96,7 +107,9 @@ def main():
         status, _ = get(port, page)
         assert status == 200, status
         events = Events(port)
-        times = {"event": [], "page": [], "index": []}
+        times = {"event": [], "page": [], "search": [], "index": []}
+        search_page = f"/{council}/search/"
+        last_index = index_of(port, search_page)
         original = open(listing, encoding="utf-8").read()
         for run in range(RUNS):
             marker = f"Benchmark visit number {run}."
@@ -114,12 +127,20 @@ def main():
             status, body = get(port, page)
             times["page"].append(time.monotonic() - t0)
             assert status == 200 and marker.encode() in body, "the page did not change"
+            while not ("*" in event["changed"] or search_page in event["changed"]):
+                event = events.next()
+            index = index_of(port, search_page)
+            status, _ = get(port, f"/{council}/{index}")
+            times["search"].append(time.monotonic() - t0)
+            assert status == 200 and index != last_index, "the search index did not change"
             while event["index_pending"]:
                 event = events.next()
             times["index"].append(time.monotonic() - t0)
+            last_index = index_of(port, search_page)
         print(f"{RUNS} saves of {os.path.basename(listing)}:")
         for what, label in [("event", "reload event"), ("page", "page reloaded"),
-                            ("index", "search index ready")]:
+                            ("search", "search page + index"),
+                            ("index", "full index ready")]:
             ms = [t * 1000 for t in times[what]]
             print(f"  {label:20} median {statistics.median(ms):7.1f} ms   slowest {max(ms):7.1f} ms")
     finally:

@@ -18,6 +18,7 @@ pub mod standards;
 use diagnostic::Diagnostic;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What to build and where.
@@ -409,15 +410,73 @@ fn load_themes(
 pub struct CouncilMemo {
     render: render::RenderMemo,
     oruk: publish::oruk::Memo,
-    /// The search index, with a fingerprint of the listings it was made from.
-    index: Option<(u64, std::sync::Arc<Vec<u8>>)>,
-    /// Set by the preview: when the listings changed, publish the last index for now
-    /// rather than wait for a new one, so pages reload at once.
+    /// The last full search index and what it was made from.
+    index: Option<FullIndex>,
+    /// Set by the preview: when the listings changed, publish the last full index patched
+    /// with the listings saved since, rather than wait for a new one, so pages reload at once.
     pub defer_index: bool,
-    /// Whether the last build published an index made from other listings than its own.
+    /// Whether the last build published a patched index, so a full one is still to make.
     pub index_is_stale: bool,
     /// A fingerprint of the list of pages the sitemap was made from.
     sitemap: Option<u64>,
+}
+
+/// A council's full search index, as the preview keeps it to patch after a save.
+struct FullIndex {
+    /// A fingerprint of the listings it was made from.
+    fingerprint: u64,
+    bytes: Arc<Vec<u8>>,
+    /// Its documents, and each listing's fingerprint by slug.
+    docs: Vec<search::SearchDoc>,
+    listings: std::collections::HashMap<String, u64>,
+}
+
+enum IndexPlan<'a> {
+    Reuse(Arc<Vec<u8>>),
+    Patch(&'a FullIndex),
+    Full,
+}
+
+impl FullIndex {
+    fn new(
+        fingerprint: u64,
+        bytes: Arc<Vec<u8>>,
+        docs: Vec<search::SearchDoc>,
+        listings: &[&standards::Listing],
+    ) -> FullIndex {
+        let listings = listings
+            .iter()
+            .map(|l| (l.slug.clone(), l.fingerprint))
+            .collect();
+        FullIndex {
+            fingerprint,
+            bytes,
+            docs,
+            listings,
+        }
+    }
+
+    /// This index with the listings that changed, left or arrived since it was made: only
+    /// theirs are analysed, so it takes milliseconds however large the directory.
+    fn patch(&self, now: &[&standards::Listing]) -> Result<Vec<u8>, search::SearchError> {
+        let mut still: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut added = Vec::new();
+        for listing in now {
+            match self.listings.get(&listing.slug) {
+                Some(&fp) if fp == listing.fingerprint => {
+                    still.insert(listing.slug.as_str());
+                }
+                _ => added.push(search::document(listing)),
+            }
+        }
+        let removed: Vec<&str> = self
+            .listings
+            .keys()
+            .map(String::as_str)
+            .filter(|slug| !still.contains(slug))
+            .collect();
+        search::patch_index(&self.bytes, &self.docs, &removed, &added)
+    }
 }
 
 fn build_council(
@@ -436,21 +495,32 @@ fn build_council(
         }
         None => (None, None),
     };
-    // The last index, when it was made from these listings or the preview defers a new one.
-    let reused: Option<(bool, std::sync::Arc<Vec<u8>>)> = match (memo.as_deref(), index_for) {
-        (Some(m), Some(fp)) => m.index.as_ref().and_then(|(made_from, bytes)| {
-            let same = *made_from == fp;
-            (same || m.defer_index).then(|| (!same, std::sync::Arc::clone(bytes)))
-        }),
-        _ => None,
+    // What the search index is made from: the last one when it was made from these
+    // listings; when the preview defers a full index, the last full one patched with the
+    // listings saved since; otherwise all the listings.
+    // (Taken out of the memo while the memo's other parts are in use; a build that fails
+    // loses it, and the next one makes a full index.)
+    let last_full = memo.as_deref_mut().and_then(|m| m.index.take());
+    let defer = memo.as_deref().is_some_and(|m| m.defer_index);
+    let plan = match (&last_full, index_for) {
+        (Some(full), Some(fp)) if full.fingerprint == fp => {
+            IndexPlan::Reuse(Arc::clone(&full.bytes))
+        }
+        (Some(full), Some(_)) if defer => IndexPlan::Patch(full),
+        _ => IndexPlan::Full,
     };
     let made = std::sync::Mutex::new(None);
-    let make_index = || match &reused {
-        Some((_, bytes)) => Ok(bytes.to_vec()),
-        None => {
-            let bytes = search::build_index(listings, synonyms)?;
-            if let Ok(mut made) = made.lock() {
-                *made = Some(std::sync::Arc::new(bytes.clone()));
+    let make_index = || match &plan {
+        IndexPlan::Reuse(bytes) => Ok(bytes.to_vec()),
+        IndexPlan::Patch(full) => full.patch(listings),
+        IndexPlan::Full => {
+            let docs: Vec<search::SearchDoc> =
+                listings.iter().map(|l| search::document(l)).collect();
+            let bytes = search::build_documents(&docs, synonyms)?;
+            if index_for.is_some() {
+                if let Ok(mut made) = made.lock() {
+                    *made = Some((Arc::new(bytes.clone()), docs));
+                }
             }
             Ok(bytes)
         }
@@ -515,12 +585,15 @@ fn build_council(
     let feed = publish::atom::feed(&council.settings.name, base, &site.listings, opts.today);
     write(publish::atom::FEED_PATH, feed)?;
     timings.push("sitemap, robots.txt, Atom feed", started.elapsed());
+    let patched = matches!(plan, IndexPlan::Patch(_));
+    drop(plan);
     if let (Some(m), Some(fp)) = (memo, index_for) {
         m.sitemap = pages_fp;
-        m.index_is_stale = reused.as_ref().is_some_and(|(stale, _)| *stale);
-        if let Some(bytes) = made.into_inner().ok().flatten() {
-            m.index = Some((fp, bytes));
-        }
+        m.index_is_stale = patched;
+        m.index = match made.into_inner().ok().flatten() {
+            Some((bytes, docs)) => Some(FullIndex::new(fp, bytes, docs, listings)),
+            None => last_full,
+        };
     }
     Ok((site.pages.len(), timings))
 }

@@ -281,6 +281,82 @@ fn a_saved_listing_reloads_the_page_with_what_a_full_build_makes() {
     }
 }
 
+/// The search index the preview's search page names, opened as the browser opens it.
+fn served_index(host: &str) -> carepages::search::Searcher {
+    let (status, page) = get(host, "/testshire/search/");
+    assert_eq!(status, 200);
+    let page = String::from_utf8_lossy(&page);
+    let at = page
+        .find("assets/search-index.")
+        .expect("the search page names its index");
+    let end = at + page[at..].find(".wasm").expect("the index's extension") + 5;
+    let path = format!("/testshire/{}", &page[at..end]);
+    let (status, bytes) = get(host, &path);
+    assert_eq!(status, 200, "{path}");
+    carepages::search::Searcher::open(&bytes).expect("the served index opens")
+}
+
+fn finds(searcher: &carepages::search::Searcher, text: &str) -> Vec<String> {
+    let query = carepages::search::Query {
+        text: text.to_string(),
+        ..Default::default()
+    };
+    let results = searcher.search(&query).expect("search");
+    results.hits.into_iter().map(|hit| hit.slug).collect()
+}
+
+#[test]
+fn search_finds_a_saved_listing_as_soon_as_the_pages_reload() {
+    let ws = Workspace::from_fixture("basic");
+    let preview = start(&ws);
+    assert_eq!(
+        finds(&served_index(&preview.host), "ferrets"),
+        Vec::<String>::new()
+    );
+    let mut events = listen(&preview.host);
+    let file = ws.content().join("enterprises/kindly-hands.md");
+    let text = read(&file).replace("name: Kindly Hands", "name: Kindly Hands Together");
+    std::fs::write(
+        &file,
+        format!("{text}\nWe are happy to visit homes with ferrets.\n"),
+    )
+    .expect("save");
+
+    // The first reload, before the full index is made, already reloads the search page
+    // with an index that finds the new words, and the old ones are gone.
+    let mut seen = String::new();
+    let first = next_reload(&mut events, &mut seen);
+    assert!(first.index_pending, "a full index is still to be made");
+    assert!(
+        first.changed.iter().any(|p| p == "/testshire/search/"),
+        "{:?}",
+        first.changed
+    );
+    let patched = served_index(&preview.host);
+    assert_eq!(finds(&patched, "ferrets"), ["kindly-hands"]);
+    assert_eq!(finds(&patched, "together"), ["kindly-hands"]);
+    let everyone = finds(&patched, "");
+    assert_eq!(
+        everyone
+            .iter()
+            .filter(|slug| *slug == "kindly-hands")
+            .count(),
+        1,
+        "the saved listing is listed once: {everyone:?}"
+    );
+
+    // Then the full index replaces it: the same answers, and the bytes a build makes.
+    loop {
+        if !next_reload(&mut events, &mut seen).index_pending {
+            break;
+        }
+    }
+    let full = served_index(&preview.host);
+    assert_eq!(finds(&full, "ferrets"), ["kindly-hands"]);
+    assert_eq!(finds(&full, ""), everyone);
+    assert_preview_is_the_full_build(&ws, &preview);
+}
+
 #[test]
 fn a_broken_save_keeps_the_last_good_preview() {
     let ws = Workspace::from_fixture("basic");

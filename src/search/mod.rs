@@ -5,7 +5,10 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::standards::{Council, Listing};
-pub use carepages_search::{Query, Results, SearchDoc, SearchError, Searcher, Synonyms};
+pub use carepages_search::{
+    build_index as build_documents, patch_index, Query, Results, SearchDoc, SearchError, Searcher,
+    Synonyms,
+};
 use std::path::{Path, PathBuf};
 
 /// The search engine the browser runs, built by `scripts/build-engine.sh` and committed, so a

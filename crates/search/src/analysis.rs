@@ -6,6 +6,7 @@
 //! index with the engine built from the same source.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
@@ -84,44 +85,66 @@ impl TokenFilter for EnglishStemmer {
         Stemming {
             inner,
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            stems: HashMap::new(),
         }
     }
 }
+
+/// Words this analyzer has stemmed, with their stems (`None`: the word is its own stem).
+/// Listings share most of their words, and the index writer keeps one analyzer per field
+/// for the whole build, so each distinct word is stemmed once rather than every time.
+type Stems = HashMap<String, Option<String>>;
+
+/// Past this many distinct words the cache stops growing: a pasted essay cannot make it
+/// take more than a few megabytes.
+const MOST_STEMS: usize = 100_000;
 
 #[derive(Clone)]
 struct Stemming<T> {
     inner: T,
     stemmer: frostem::Stemmer,
+    stems: Stems,
 }
 
 impl<T: Tokenizer> Tokenizer for Stemming<T> {
-    type TokenStream<'a> = StemmingStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = StemmingStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         StemmingStream {
             inner: self.inner.token_stream(text),
             stemmer: self.stemmer,
+            stems: &mut self.stems,
         }
     }
 }
 
-struct StemmingStream<S> {
+struct StemmingStream<'a, S> {
     inner: S,
     stemmer: frostem::Stemmer,
+    stems: &'a mut Stems,
 }
 
-impl<S: TokenStream> TokenStream for StemmingStream<S> {
+impl<S: TokenStream> TokenStream for StemmingStream<'_, S> {
     fn advance(&mut self) -> bool {
         if !self.inner.advance() {
             return false;
         }
         let token = self.inner.token_mut();
+        if let Some(known) = self.stems.get(&token.text) {
+            if let Some(stem) = known {
+                token.text.clone_from(stem);
+            }
+            return true;
+        }
         // A borrowed stem is a slice of the word itself: only a shorter one is a change.
         let stem = match self.stemmer.stem(&token.text) {
             Cow::Owned(stem) => Some(stem),
             Cow::Borrowed(stem) if stem.len() < token.text.len() => Some(stem.to_owned()),
             Cow::Borrowed(_) => None,
         };
+        if self.stems.len() < MOST_STEMS {
+            self.stems.insert(token.text.clone(), stem.clone());
+        }
         if let Some(stem) = stem {
             token.text = stem;
         }
@@ -157,6 +180,23 @@ mod tests {
             terms("Gardening for Siân's Carers"),
             ["garden", "sian", "carer"]
         );
+    }
+
+    #[test]
+    fn a_word_seen_before_gets_the_same_stem() {
+        // The second of each pair comes from the analyzer's cache of stems.
+        assert_eq!(
+            terms("gardening carers gardening carers garden"),
+            ["garden", "carer", "garden", "carer", "garden"]
+        );
+        let mut analyzer = english();
+        for _ in 0..2 {
+            assert_eq!(
+                term_of(&mut analyzer, "befriending").as_deref(),
+                Some("befriend")
+            );
+            assert_eq!(term_of(&mut analyzer, "wells").as_deref(), Some("well"));
+        }
     }
 
     #[test]

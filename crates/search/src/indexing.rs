@@ -10,7 +10,7 @@ use std::path::Path;
 use tantivy::store::Compressor;
 use tantivy::{Directory, Index, IndexSettings, IndexWriter, TantivyError};
 
-use crate::pack::{self, SEGMENT_ID, SYNONYMS_FILE};
+use crate::pack::{self, Patch, PATCH_FILE, PATCH_SEGMENT_ID, SEGMENT_ID, SYNONYMS_FILE};
 use crate::schema::Fields;
 use crate::{analysis, SearchDoc, SearchError, Synonyms};
 
@@ -25,6 +25,94 @@ const WRITER_MEMORY: usize = 200_000_000;
 /// unchanged content hashes.
 pub fn build_index(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, SearchError> {
     let docs = in_name_order(docs)?;
+    let (meta, mut files) = segment(&docs, SEGMENT_ID)?;
+    files.push(("meta.json".to_owned(), json(&meta)?));
+    files.push((SYNONYMS_FILE.to_owned(), json(synonyms)?));
+    pack::pack(&mut files)
+}
+
+/// Updates an index made by [`build_index`] in a few milliseconds, for the preview: the
+/// listings in `removed` (by slug) are hidden, and `added` go into a small second segment.
+/// `base_docs` are the listings `base` was made from. A listing that changed is in both.
+///
+/// A search of the result finds what a search of a full rebuild would find, in the same
+/// order when the text is empty. Relevance scores may differ slightly, because the word
+/// statistics still count the hidden listings, so a site is always published with a full
+/// index; the preview makes one after each save, once the pages have reloaded.
+pub fn patch_index(
+    base: &[u8],
+    base_docs: &[SearchDoc],
+    removed: &[&str],
+    added: &[SearchDoc],
+) -> Result<Vec<u8>, SearchError> {
+    let base_order = in_name_order(base_docs)?;
+    let removed: std::collections::HashSet<&str> = removed.iter().copied().collect();
+    let hidden: Vec<u32> = (0u32..)
+        .zip(&base_order)
+        .filter(|(_, doc)| removed.contains(doc.slug.as_str()))
+        .map(|(id, _)| id)
+        .collect();
+    let added = in_name_order(added)?;
+    let kept = base_order
+        .iter()
+        .filter(|doc| !removed.contains(doc.slug.as_str()));
+    if let Some(doc) = kept
+        .map(|doc| doc.slug.as_str())
+        .find(|slug| added.iter().any(|doc| doc.slug == *slug))
+    {
+        return Err(SearchError::DuplicateSlug(doc.to_owned()));
+    }
+    let keys: Vec<_> = base_order.iter().map(|doc| name_key(doc)).collect();
+    let ranks: Vec<u32> = added
+        .iter()
+        .map(|doc| {
+            let key = name_key(doc);
+            keys.partition_point(|k| *k < key) as u32
+        })
+        .collect();
+
+    let mut meta = None;
+    let mut files = Vec::new();
+    for (name, data) in pack::unpack(base)? {
+        match name {
+            "meta.json" => meta = Some(data),
+            PATCH_FILE => {
+                return Err(SearchError::Corrupt(
+                    "it is already a patched index; patch the full one".to_owned(),
+                ))
+            }
+            _ => files.push((name.to_owned(), data.to_vec())),
+        }
+    }
+    let meta = meta.ok_or_else(|| SearchError::Corrupt("it has no meta.json".to_owned()))?;
+    let mut meta: serde_json::Value = serde_json::from_slice(meta).map_err(TantivyError::from)?;
+    if !added.is_empty() {
+        let (mut added_meta, added_files) = segment(&added, PATCH_SEGMENT_ID)?;
+        let segments = |meta: &mut serde_json::Value| {
+            meta.get_mut("segments")
+                .and_then(|s| s.as_array_mut())
+                .map(std::mem::take)
+                .unwrap_or_default()
+        };
+        let mut all = segments(&mut meta);
+        all.extend(segments(&mut added_meta));
+        meta["segments"] = serde_json::Value::Array(all);
+        files.extend(added_files);
+    }
+    files.push(("meta.json".to_owned(), json(&meta)?));
+    files.push((PATCH_FILE.to_owned(), json(&Patch { hidden, ranks })?));
+    pack::pack(&mut files)
+}
+
+fn json(value: &impl serde::Serialize) -> Result<Vec<u8>, SearchError> {
+    Ok(serde_json::to_vec(value).map_err(TantivyError::from)?)
+}
+
+/// One segment of `docs`, in that order: its `meta.json` and files, with the id `id`.
+fn segment(
+    docs: &[&SearchDoc],
+    id: &str,
+) -> Result<(serde_json::Value, Vec<(String, Vec<u8>)>), SearchError> {
     let schema = Fields::schema();
     let fields = Fields::of(&schema)?;
     // Stored fields stay uncompressed: hosts compress the whole file on the wire, and lz4
@@ -45,28 +133,32 @@ pub fn build_index(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, S
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    let mut files = index_files(&index)?;
-    let synonyms = serde_json::to_vec(synonyms).map_err(TantivyError::from)?;
-    files.push((SYNONYMS_FILE.to_owned(), synonyms));
-    pack::pack(&mut files)
+    index_files(&index, id)
 }
 
-/// Listings sorted by name (ignoring case), then name, then slug; refuses duplicate slugs,
-/// which would make two results indistinguishable.
+/// The order listings take in an index: by name ignoring case, then name, then slug.
+fn name_key(doc: &SearchDoc) -> (String, &str, &str) {
+    (doc.name.to_lowercase(), &doc.name, &doc.slug)
+}
+
+/// Listings sorted by [`name_key`]; refuses duplicate slugs, which would make two results
+/// indistinguishable.
 fn in_name_order(docs: &[SearchDoc]) -> Result<Vec<&SearchDoc>, SearchError> {
     let mut slugs: Vec<&str> = docs.iter().map(|doc| doc.slug.as_str()).collect();
     slugs.sort_unstable();
     if let Some(pair) = slugs.windows(2).find(|pair| pair[0] == pair[1]) {
         return Err(SearchError::DuplicateSlug(pair[0].to_owned()));
     }
-    let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
-    sorted.sort_by_cached_key(|doc| (doc.name.to_lowercase(), doc.name.clone(), doc.slug.clone()));
-    Ok(sorted)
+    let mut sorted: Vec<(_, &SearchDoc)> = docs.iter().map(|doc| (name_key(doc), doc)).collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(sorted.into_iter().map(|(_, doc)| doc).collect())
 }
 
-/// `meta.json` (compacted) and the segment's files, with the segment's random id made
-/// [`SEGMENT_ID`].
-fn index_files(index: &Index) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+/// `meta.json` (compacted) and the segment's files, with the segment's random id made `id`.
+fn index_files(
+    index: &Index,
+    id: &str,
+) -> Result<(serde_json::Value, Vec<(String, Vec<u8>)>), SearchError> {
     let meta = index.load_metas()?;
     let segment_id = match meta.segments.as_slice() {
         [] => None,
@@ -75,41 +167,38 @@ fn index_files(index: &Index) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
     };
     let directory = index.directory();
     let read = |path: &Path| directory.atomic_read(path).map_err(TantivyError::from);
-    let mut files = vec![(
-        "meta.json".to_owned(),
-        canonical_meta(&read(Path::new("meta.json"))?)?,
-    )];
+    let meta_json = canonical_meta(&read(Path::new("meta.json"))?, id)?;
+    let mut files = Vec::new();
     for path in meta.list_segment_files() {
         if !directory.exists(&path).map_err(TantivyError::from)? {
             continue;
         }
         let mut name = path.to_string_lossy().into_owned();
-        if let Some(id) = &segment_id {
-            name = name.replace(id.as_str(), SEGMENT_ID);
+        if let Some(random) = &segment_id {
+            name = name.replace(random.as_str(), id);
         }
         files.push((name, read(&path)?));
     }
-    Ok(files)
+    Ok((meta_json, files))
 }
 
-/// tantivy's `meta.json` without whitespace and with [`SEGMENT_ID`] as the segment's id
-/// (the file stores it hyphenated).
-fn canonical_meta(json: &[u8]) -> Result<Vec<u8>, SearchError> {
+/// tantivy's `meta.json` with `id` as the segment's id (the file stores it hyphenated).
+fn canonical_meta(json: &[u8], id: &str) -> Result<serde_json::Value, SearchError> {
     let mut meta: serde_json::Value = serde_json::from_slice(json).map_err(TantivyError::from)?;
     let hyphenated = format!(
         "{}-{}-{}-{}-{}",
-        &SEGMENT_ID[..8],
-        &SEGMENT_ID[8..12],
-        &SEGMENT_ID[12..16],
-        &SEGMENT_ID[16..20],
-        &SEGMENT_ID[20..]
+        &id[..8],
+        &id[8..12],
+        &id[12..16],
+        &id[16..20],
+        &id[20..]
     );
     if let Some(segments) = meta.get_mut("segments").and_then(|s| s.as_array_mut()) {
         for segment in segments {
             segment["segment_id"] = serde_json::Value::String(hyphenated.clone());
         }
     }
-    Ok(serde_json::to_vec(&meta).map_err(TantivyError::from)?)
+    Ok(meta)
 }
 
 #[cfg(test)]

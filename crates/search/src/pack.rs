@@ -23,6 +23,10 @@
 //! segment's random id replaced by [`SEGMENT_ID`] (so the same listings give the same bytes),
 //! and [`SYNONYMS_FILE`], the synonym groups as JSON. Lock files and tantivy's
 //! `.managed.json` are never included.
+//!
+//! A patched index (the preview's) adds a second segment, [`PATCH_SEGMENT_ID`], and
+//! [`PATCH_FILE`]. Engines that predate patching would ignore that file; the preview always
+//! serves its own engine, so the version stays 1.
 
 use crate::SearchError;
 
@@ -32,6 +36,20 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 pub(crate) const SEGMENT_ID: &str = "00000000000000000000000000000001";
 /// The synonym groups, as a JSON array of arrays of strings.
 pub(crate) const SYNONYMS_FILE: &str = "carepages-synonyms.json";
+/// Only in a patched index (the preview's, see [`crate::patch_index`]): a [`Patch`] as JSON.
+pub(crate) const PATCH_FILE: &str = "carepages-patch.json";
+/// The id of a patched index's second segment, which holds the listings saved since.
+pub(crate) const PATCH_SEGMENT_ID: &str = "00000000000000000000000000000002";
+
+/// What a patched index changes in its full one.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Patch {
+    /// Documents of the full segment (by id) that no longer count.
+    pub(crate) hidden: Vec<u32>,
+    /// For each document of the second segment, in id order: how many documents of the full
+    /// segment come before it by name.
+    pub(crate) ranks: Vec<u32>,
+}
 
 const WASM_HEADER: [u8; 8] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const SECTION_NAME: &str = "carepages-search-index";

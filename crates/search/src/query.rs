@@ -18,7 +18,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Searcher, TantivyError, Term};
+use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, TantivyError, Term, TERMINATED};
 
 use crate::analysis::{term_of, words};
 use crate::schema::Fields;
@@ -192,6 +192,10 @@ pub(crate) struct QueryBuilder<'a> {
     pub fields: &'a Fields,
     pub synonyms: &'a SynonymTable,
     pub searcher: &'a Searcher,
+    /// Documents of segment `full` that a patched index hides (sorted); a term only they
+    /// have counts as absent, as it would be in a full rebuild.
+    pub hidden: &'a [DocId],
+    pub full: SegmentOrdinal,
 }
 
 type Built = Result<Option<Box<dyn Query>>, SearchError>;
@@ -277,7 +281,7 @@ impl QueryBuilder<'_> {
         let mut options = Vec::new();
         for (field, field_weight) in self.fields.weighted_text() {
             let term = Term::from_field_text(field, term);
-            if self.searcher.doc_freq(&term)? > 0 {
+            if self.searcher.doc_freq(&term)? > 0 && self.visible(&term)? {
                 options.push(boosted(term_query(term), field_weight * weight));
             }
         }
@@ -304,15 +308,40 @@ impl QueryBuilder<'_> {
                 let mut taken = 0;
                 while taken < most && stream.advance() {
                     let text = String::from_utf8_lossy(stream.key());
-                    options.push(boosted(
-                        term_query(Term::from_field_text(field, &text)),
-                        field_weight * weight,
-                    ));
+                    let term = Term::from_field_text(field, &text);
+                    if !self.visible(&term)? {
+                        continue;
+                    }
+                    options.push(boosted(term_query(term), field_weight * weight));
                     taken += 1;
                 }
             }
         }
         Ok(options)
+    }
+
+    /// Whether some listing that counts has `term`: always, unless the index hides some.
+    fn visible(&self, term: &Term) -> Result<bool, SearchError> {
+        if self.hidden.is_empty() {
+            return Ok(true);
+        }
+        for (ordinal, segment) in (0..).zip(self.searcher.segment_readers()) {
+            let index = segment.inverted_index(term.field())?;
+            let postings = index
+                .read_postings(term, IndexRecordOption::Basic)
+                .map_err(TantivyError::from)?;
+            let Some(mut postings) = postings else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if ordinal != self.full || self.hidden.binary_search(&doc).is_err() {
+                    return Ok(true);
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(false)
     }
 
     /// Only listings with this key in a keyword field; adds nothing to the score.

@@ -23,7 +23,7 @@ use tantivy::{
     TantivyDocument, TantivyError,
 };
 
-use crate::pack::{self, SYNONYMS_FILE};
+use crate::pack::{self, Patch, PATCH_FILE, PATCH_SEGMENT_ID, SEGMENT_ID, SYNONYMS_FILE};
 use crate::query::{all, any, parse, QueryBuilder};
 use crate::schema::{key, Fields};
 use crate::synonyms::SynonymTable;
@@ -35,6 +35,69 @@ pub struct Searcher {
     fields: Fields,
     analyzer: TextAnalyzer,
     synonyms: SynonymTable,
+    order: NameOrder,
+}
+
+/// Where each document falls in name order. In a full index the one segment is in name
+/// order, so a document's id is its rank. A patched index also has listings to hide in that
+/// segment, and a second segment whose documents fall between its ranks.
+#[derive(Default)]
+struct NameOrder {
+    full: SegmentOrdinal,
+    /// Sorted ids of the full segment's documents that no longer count.
+    hidden: Vec<DocId>,
+    /// The second segment, with how many full-segment documents come before each of its own.
+    patch: Option<(SegmentOrdinal, Vec<u32>)>,
+}
+
+impl NameOrder {
+    fn of(searcher: &tantivy::Searcher, patch: Option<Patch>) -> Result<NameOrder, SearchError> {
+        let corrupt = |what: &str| SearchError::Corrupt(format!("its patch {what}"));
+        let ordinal_of = |id: &str| {
+            (0..)
+                .zip(searcher.segment_readers())
+                .find(|(_, reader)| reader.segment_id().uuid_string() == id)
+        };
+        let Some(patch) = patch else {
+            return Ok(NameOrder::default());
+        };
+        let (full, full_reader) = ordinal_of(SEGMENT_ID).ok_or_else(|| corrupt("has no base"))?;
+        let mut hidden = patch.hidden;
+        hidden.sort_unstable();
+        if hidden.last().is_some_and(|&id| id >= full_reader.max_doc()) {
+            return Err(corrupt("hides a listing the index does not have"));
+        }
+        let patch = match ordinal_of(PATCH_SEGMENT_ID) {
+            Some((ordinal, reader)) if reader.max_doc() as usize == patch.ranks.len() => {
+                Some((ordinal, patch.ranks))
+            }
+            None if patch.ranks.is_empty() => None,
+            _ => return Err(corrupt("does not match its segment")),
+        };
+        Ok(NameOrder {
+            full,
+            hidden,
+            patch,
+        })
+    }
+
+    fn is_hidden(&self, address: DocAddress) -> bool {
+        address.segment_ord == self.full && self.hidden.binary_search(&address.doc_id).is_ok()
+    }
+
+    /// A key that sorts documents by name, then slug, across both segments.
+    fn rank(&self, address: DocAddress) -> (u64, DocId) {
+        match &self.patch {
+            Some((ordinal, ranks)) if address.segment_ord == *ordinal => {
+                let before = ranks
+                    .get(address.doc_id as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX);
+                (2 * u64::from(before), address.doc_id)
+            }
+            _ => (2 * u64::from(address.doc_id) + 1, 0),
+        }
+    }
 }
 
 impl Searcher {
@@ -43,8 +106,14 @@ impl Searcher {
     pub fn open(bytes: &[u8]) -> Result<Searcher, SearchError> {
         let directory = RamDirectory::create();
         let mut synonyms = None;
+        let mut patch = None;
         for (name, data) in pack::unpack(bytes)? {
-            if name == SYNONYMS_FILE {
+            if name == PATCH_FILE {
+                let read: Patch = serde_json::from_slice(data).map_err(|err| {
+                    SearchError::Corrupt(format!("its patch is unreadable: {err}"))
+                })?;
+                patch = Some(read);
+            } else if name == SYNONYMS_FILE {
                 let groups: Synonyms = serde_json::from_slice(data).map_err(|err| {
                     SearchError::Corrupt(format!("its synonyms are unreadable: {err}"))
                 })?;
@@ -66,17 +135,20 @@ impl Searcher {
             .try_into()?;
         let mut analyzer = analysis::english();
         let synonyms = synonyms.compile(&mut analyzer);
+        let searcher = reader.searcher();
+        let order = NameOrder::of(&searcher, patch)?;
         Ok(Searcher {
-            searcher: reader.searcher(),
+            searcher,
             fields,
             analyzer,
             synonyms,
+            order,
         })
     }
 
     /// How many listings the index holds.
     pub fn len(&self) -> u64 {
-        self.searcher.num_docs()
+        self.searcher.num_docs() - self.order.hidden.len() as u64
     }
 
     /// True for a directory with no published listings.
@@ -97,6 +169,8 @@ impl Searcher {
             fields: &self.fields,
             synonyms: &self.synonyms,
             searcher: &self.searcher,
+            hidden: &self.order.hidden,
+            full: self.order.full,
         };
         let mut kept = Vec::new();
         let mut ignored = Vec::new();
@@ -167,8 +241,13 @@ impl Searcher {
         let mut found = self
             .searcher
             .search(&BooleanQuery::new(clauses), &AllHits)?;
-        // Documents are stored in name order, so the address breaks ties by name, then slug.
-        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        found.retain(|(_, address)| !self.order.is_hidden(*address));
+        // Ties go by name, then slug.
+        let order = &self.order;
+        found.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| order.rank(a.1).cmp(&order.rank(b.1)))
+        });
         let total = found.len();
         let hits = found
             .into_iter()
@@ -255,7 +334,7 @@ impl SegmentCollector for SegmentHits {
 mod tests {
     use super::*;
     use crate::fixtures::listings;
-    use crate::{build_index, SearchDoc};
+    use crate::{build_index, patch_index, SearchDoc, SearchError};
 
     fn searcher() -> Searcher {
         let bytes = build_index(&listings(), &Synonyms::standard()).expect("build");
@@ -276,6 +355,132 @@ mod tests {
                 ..Query::default()
             },
         )
+    }
+
+    /// The fixture after three saves: Green Fingers renamed and mentioning ferrets, Mendip
+    /// Sitters withdrawn, and a new listing that sorts in the middle.
+    fn after_saves() -> (Vec<SearchDoc>, Vec<&'static str>, Vec<SearchDoc>) {
+        let mut now = listings();
+        let renamed = now
+            .iter_mut()
+            .find(|doc| doc.slug == "green-fingers")
+            .expect("green fingers");
+        renamed.name = "Zest Gardens".into();
+        renamed
+            .body
+            .push_str(" We are happy to work around ferrets.");
+        let renamed = renamed.clone();
+        now.retain(|doc| doc.slug != "mendip-sitters");
+        let new = SearchDoc {
+            slug: "minehead-ferret-friends".into(),
+            url: "enterprises/minehead-ferret-friends/".into(),
+            name: "Minehead Ferret Friends".into(),
+            summary: "Companionship for people who keep ferrets".into(),
+            support_types: vec!["companionship".into()],
+            towns: vec!["Minehead".into()],
+            postcode_districts: vec!["TA24".into()],
+            taking_new_clients: "yes".into(),
+            ..SearchDoc::default()
+        };
+        now.push(new.clone());
+        let removed = vec!["green-fingers", "mendip-sitters"];
+        (now, removed, vec![renamed, new])
+    }
+
+    #[test]
+    fn a_patched_index_finds_what_a_full_rebuild_finds() {
+        let base_docs = listings();
+        let base = build_index(&base_docs, &Synonyms::standard()).expect("build");
+        let (now, removed, added) = after_saves();
+        let bytes = patch_index(&base, &base_docs, &removed, &added).expect("patch");
+        let patched = Searcher::open(&bytes).expect("open patched");
+        let full = Searcher::open(&build_index(&now, &Synonyms::standard()).expect("build"))
+            .expect("open");
+        assert_eq!(patched.len(), full.len());
+        // With no words, every listing in name order, exactly as a full rebuild lists them.
+        let everything = ask(&patched, Query::default());
+        assert_eq!(everything, ask(&full, Query::default()));
+        assert_eq!(everything.len(), 7);
+        let companions = Query {
+            support_type: Some("companionship".into()),
+            ..Query::default()
+        };
+        assert_eq!(
+            ask(&patched, companions.clone()),
+            [
+                "minehead-ferret-friends",
+                "quantock-kindly-hands",
+                "shepton-friends"
+            ]
+        );
+        assert_eq!(ask(&patched, companions), ask(&full, companions_again()));
+        // Words: the same listings, the new words found and the withdrawn listing gone.
+        for words in [
+            "ferrets",
+            "garden",
+            "Wells",
+            "Minehead",
+            "Zest",
+            "Green Fingers",
+            "TA24",
+        ] {
+            let mut got = text(&patched, words);
+            let mut want = text(&full, words);
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{words}");
+        }
+        assert_eq!(text(&patched, "mendip"), Vec::<String>::new());
+        let mut ferrets = text(&patched, "ferrets");
+        ferrets.sort();
+        assert_eq!(ferrets, ["green-fingers", "minehead-ferret-friends"]);
+    }
+
+    fn companions_again() -> Query {
+        Query {
+            support_type: Some("companionship".into()),
+            ..Query::default()
+        }
+    }
+
+    #[test]
+    fn a_patch_cannot_add_a_listing_twice_or_patch_a_patch() {
+        let base_docs = listings();
+        let base = build_index(&base_docs, &Synonyms::standard()).expect("build");
+        let (_, _, added) = after_saves();
+        let err = patch_index(&base, &base_docs, &["mendip-sitters"], &added).expect_err("twice");
+        assert!(matches!(err, SearchError::DuplicateSlug(slug) if slug == "green-fingers"));
+        let patched =
+            patch_index(&base, &base_docs, &["green-fingers"], &added[..1]).expect("patch");
+        let err = patch_index(&patched, &base_docs, &[], &[]).expect_err("patch of a patch");
+        assert!(matches!(err, SearchError::Corrupt(_)));
+    }
+
+    #[test]
+    fn a_patch_that_only_withdraws_has_no_second_segment() {
+        let base_docs = listings();
+        let base = build_index(&base_docs, &Synonyms::standard()).expect("build");
+        let bytes = patch_index(&base, &base_docs, &["mendip-sitters"], &[]).expect("patch");
+        let patched = Searcher::open(&bytes).expect("open");
+        assert_eq!(patched.len(), 6);
+        let mut now = base_docs.clone();
+        now.retain(|doc| doc.slug != "mendip-sitters");
+        let full = Searcher::open(&build_index(&now, &Synonyms::standard()).expect("build"))
+            .expect("open");
+        // "Wells" was only Mendip Sitters' town: it now widens to near words, as in a rebuild.
+        for words in ["Wells", "mendip", "sitting"] {
+            let (got, want) = (text(&patched, words), text(&full, words));
+            assert!(!got.contains(&"mendip-sitters".to_owned()), "{words}");
+            assert_eq!(got, want, "{words}");
+        }
+        assert_eq!(
+            ask(&patched, Query::default()),
+            ask(&full, Query::default())
+        );
+        let files = crate::pack::unpack(&bytes).expect("unpack");
+        assert!(files
+            .iter()
+            .all(|(name, _)| !name.starts_with(PATCH_SEGMENT_ID)));
     }
 
     #[test]
