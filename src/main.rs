@@ -147,6 +147,12 @@ fn parse_date(s: &str) -> Result<time::Date, String> {
 }
 
 fn main() -> ExitCode {
+    // mimalloc asks for transparent huge pages, and the kernel zeroes (and sometimes
+    // compacts memory for) 2 MB at each first touch. A build touches memory once and moves
+    // on, so that only costs time: measured on 10,000 listings, huge pages made builds about
+    // 5% slower, more variable, and 15% larger at their peak.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

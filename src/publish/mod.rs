@@ -7,6 +7,7 @@ pub mod atom;
 pub mod oruk;
 
 use crate::render::Sink;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 /// A site being written beside its final folder.
@@ -22,9 +23,36 @@ pub struct Staging {
     previous: PathBuf,
     /// The files the recycled tree holds, when its list was kept; otherwise it is walked.
     recycled: Option<Vec<PathBuf>>,
+    /// What the live site's list says of each of its files.
+    live: HashMap<PathBuf, Stamp>,
     /// Every file written, so that what the old tree had and this build did not make can be
-    /// removed before the swap.
-    written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// removed before the swap, and the new site's list can be written.
+    written: std::sync::Mutex<HashMap<PathBuf, Stamp>>,
+}
+
+/// What a site's list records of each file: a fingerprint of its bytes, and its length and
+/// modified time, which show whether the file has been touched since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    hash: u128,
+    len: u64,
+    modified: i64,
+}
+
+impl Stamp {
+    fn of(hash: u128, meta: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        Stamp {
+            hash,
+            len: meta.len(),
+            modified: meta.mtime().saturating_mul(1_000_000_000) + meta.mtime_nsec(),
+        }
+    }
+
+    /// Whether `meta` is the file this stamp was taken of, untouched since.
+    fn describes(&self, meta: &std::fs::Metadata) -> bool {
+        Stamp::of(self.hash, meta) == *self
+    }
 }
 
 /// A problem writing the output folder.
@@ -104,7 +132,8 @@ impl Staging {
         // A staging folder left by a build that was stopped is recycled like a previous
         // site, but its files are not known: it is walked at the end.
         if previous.is_dir() && !dir.exists() {
-            recycled = read_file_list(&file_list(&previous));
+            recycled = read_file_list(&file_list(&previous))
+                .map(|files| files.into_iter().map(|(path, _)| path).collect());
             std::fs::rename(&previous, &dir).map_err(io(&previous))?;
         } else if previous.exists() {
             remove_tree(&previous)?;
@@ -114,11 +143,18 @@ impl Staging {
             std::fs::remove_file(&dir).map_err(io(&dir))?;
         }
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let target = output.join(council);
+        let live = read_file_list(&file_list(&target))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(path, stamp)| Some((path, stamp?)))
+            .collect();
         Ok(Staging {
             dir,
-            target: output.join(council),
+            target,
             previous,
             recycled,
+            live,
             written: Default::default(),
         })
     }
@@ -184,7 +220,6 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 
 impl Sink for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        use std::os::unix::fs::MetadataExt;
         let rel = Path::new(path);
         // Paths come from slugs and theme file names; refuse anything that could climb out.
         if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
@@ -194,19 +229,34 @@ impl Sink for Staging {
             ));
         }
         let full = self.dir.join(rel);
-        if let Some(parent) = full.parent() {
-            make_folder(&self.dir, parent)?;
-        }
+        let hash = xxhash_rust::xxh3::xxh3_128(bytes);
+        let stamp = self.place(rel, &full, hash, bytes)?;
         if let Ok(mut written) = self.written.lock() {
-            written.insert(rel.to_path_buf());
+            written.insert(rel.to_path_buf(), stamp);
         }
-        let old = std::fs::symlink_metadata(&full).ok();
-        if old.as_ref().is_some_and(|m| m.is_dir()) {
-            std::fs::remove_dir_all(&full)?;
+        Ok(())
+    }
+}
+
+impl Staging {
+    /// Puts `bytes` at `full`, in the recycled tree, and says what is there now.
+    fn place(&self, rel: &Path, full: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let old = std::fs::symlink_metadata(full);
+        match &old {
+            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(full)?,
+            Ok(_) => {}
+            // Nothing there: the folder may be missing too.
+            Err(_) => {
+                if let Some(parent) = full.parent() {
+                    make_folder(&self.dir, parent)?;
+                }
+            }
         }
-        let mut old = old.filter(|m| m.is_file());
+        let mut old = old.ok().filter(|m| m.is_file());
         // A file the live site already has, byte for byte, is linked rather than written:
         // no new data on disk, and its modified time stays as it was for hosts and sync tools.
+        // The live site's list tells from its fingerprint, unless the file was touched since.
         let live = self.target.join(rel);
         let live_meta = std::fs::symlink_metadata(&live)
             .ok()
@@ -215,36 +265,44 @@ impl Sink for Staging {
             old.ino() == live.ino() && old.dev() == live.dev()
         };
         if let Some(live_meta) = &live_meta {
-            if unchanged(&live, live_meta, bytes) {
+            let unchanged = match self.live.get(rel) {
+                Some(listed) if listed.describes(live_meta) => {
+                    listed.hash == hash && listed.len == bytes.len() as u64
+                }
+                _ => same_bytes(&live, live_meta, bytes),
+            };
+            if unchanged {
                 if old.as_ref().is_some_and(|o| shares_live(o, live_meta)) {
-                    return Ok(());
+                    return Ok(Stamp::of(hash, live_meta));
                 }
                 if old.take().is_some() {
-                    std::fs::remove_file(&full)?;
+                    std::fs::remove_file(full)?;
                 }
-                if std::fs::hard_link(&live, &full).is_ok() {
-                    return Ok(());
+                if std::fs::hard_link(&live, full).is_ok() {
+                    return Ok(Stamp::of(hash, live_meta));
                 }
             }
         }
-        match old {
+        let file = match old {
             // The recycled file belongs to no live site: rewrite it in place.
             Some(o)
                 if o.nlink() == 1 && !live_meta.as_ref().is_some_and(|l| shares_live(&o, l)) =>
             {
-                let mut file = std::fs::OpenOptions::new()
+                std::fs::OpenOptions::new()
                     .write(true)
                     .truncate(true)
-                    .open(&full)?;
-                std::io::Write::write_all(&mut file, bytes)
+                    .open(full)?
             }
             // Shared with the live site: a new file, so the live one stays as it is.
             Some(_) => {
-                std::fs::remove_file(&full)?;
-                std::fs::write(&full, bytes)
+                std::fs::remove_file(full)?;
+                std::fs::File::create(full)?
             }
-            None => std::fs::write(&full, bytes),
-        }
+            None => std::fs::File::create(full)?,
+        };
+        let mut file = file;
+        std::io::Write::write_all(&mut file, bytes)?;
+        Ok(Stamp::of(hash, &file.metadata()?))
     }
 }
 
@@ -280,32 +338,66 @@ fn file_list(site: &Path) -> PathBuf {
     site.with_file_name(format!(".{}.files", name.trim_start_matches('.')))
 }
 
-/// The site-relative paths in a file list, one a line; `None` if there is no usable list.
-fn read_file_list(path: &Path) -> Option<Vec<PathBuf>> {
+/// The first line of a file list that records each file's [`Stamp`].
+const LIST_HEADER: &str = "# carepages site files: xxh3-128, length, modified (ns), path";
+
+/// The site-relative paths in a file list, one a line, with their stamps when the list has
+/// them; `None` if there is no usable list.
+fn read_file_list(path: &Path) -> Option<Vec<(PathBuf, Option<Stamp>)>> {
     let text = std::fs::read_to_string(path).ok()?;
-    Some(text.lines().map(PathBuf::from).collect())
+    let mut lines = text.lines().peekable();
+    if lines.peek() != Some(&LIST_HEADER) {
+        return Some(lines.map(|line| (PathBuf::from(line), None)).collect());
+    }
+    lines
+        .skip(1)
+        .map(|line| {
+            let mut parts = line.splitn(4, ' ');
+            let hash = u128::from_str_radix(parts.next()?, 16).ok()?;
+            let len = parts.next()?.parse().ok()?;
+            let modified = parts.next()?.parse().ok()?;
+            let path = PathBuf::from(parts.next()?);
+            Some((
+                path,
+                Some(Stamp {
+                    hash,
+                    len,
+                    modified,
+                }),
+            ))
+        })
+        .collect()
 }
 
 /// Keeps the list of files just published, so that the build after next, recycling this
-/// tree, knows what it holds without walking it. Losing it only costs that walk.
-fn write_file_list(path: &Path, written: &std::collections::HashSet<PathBuf>) {
-    let mut lines: Vec<String> = written
+/// tree, knows what it holds without walking it, and the next build knows what the live
+/// files hold without reading them. Losing it only costs that walk and those reads.
+fn write_file_list(path: &Path, written: &HashMap<PathBuf, Stamp>) {
+    use std::fmt::Write;
+    let mut files: Vec<(&str, &Stamp)> = written
         .iter()
-        .filter_map(|p| p.to_str())
-        .filter(|p| !p.contains('\n'))
-        .map(str::to_owned)
+        .filter_map(|(p, stamp)| Some((p.to_str()?, stamp)))
+        .filter(|(p, _)| !p.contains('\n'))
         .collect();
-    lines.sort_unstable();
-    let mut text = lines.join("\n");
+    files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut text = String::with_capacity(80 * files.len() + LIST_HEADER.len() + 1);
+    text.push_str(LIST_HEADER);
     text.push('\n');
+    for (path, stamp) in files {
+        let _ = writeln!(
+            text,
+            "{:032x} {} {} {path}",
+            stamp.hash, stamp.len, stamp.modified
+        );
+    }
     let _ = std::fs::write(path, text);
 }
 
 /// Removes the files of a recycled tree (from its list) that this build did not write,
 /// then the folders they leave empty.
-fn remove_listed(dir: &Path, files: &[PathBuf], written: &std::collections::HashSet<PathBuf>) {
+fn remove_listed(dir: &Path, files: &[PathBuf], written: &HashMap<PathBuf, Stamp>) {
     let mut folders = std::collections::BTreeSet::new();
-    for rel in files.iter().filter(|f| !written.contains(*f)) {
+    for rel in files.iter().filter(|f| !written.contains_key(*f)) {
         let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
         if safe && std::fs::remove_file(dir.join(rel)).is_ok() {
             folders.extend(
@@ -326,10 +418,7 @@ fn remove_listed(dir: &Path, files: &[PathBuf], written: &std::collections::Hash
 
 /// Removes the files under `dir` that are not in `written` (site-relative), then the
 /// folders left empty.
-fn remove_unwritten(
-    dir: &Path,
-    written: &std::collections::HashSet<PathBuf>,
-) -> Result<(), PublishError> {
+fn remove_unwritten(dir: &Path, written: &HashMap<PathBuf, Stamp>) -> Result<(), PublishError> {
     let mut folders = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(|e| PublishError::Io {
@@ -339,7 +428,7 @@ fn remove_unwritten(
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         if entry.file_type().is_dir() {
             folders.push(entry.path().to_path_buf());
-        } else if !written.contains(rel) {
+        } else if !written.contains_key(rel) {
             std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
         }
     }
@@ -351,7 +440,7 @@ fn remove_unwritten(
 }
 
 /// Whether the file at `path` holds exactly `bytes` (cheap length check first).
-fn unchanged(path: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> bool {
+fn same_bytes(path: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> bool {
     meta.len() == bytes.len() as u64 && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
@@ -459,6 +548,52 @@ mod tests {
         let read = |name: &str| std::fs::read(dir.path().join("c").join(name)).expect("read");
         assert_eq!(read("same.html"), b"same");
         assert_eq!(read("changed.html"), b"new!");
+    }
+
+    #[test]
+    fn a_live_file_edited_by_hand_is_put_right_by_the_next_build() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let build = || {
+            let s = Staging::begin(dir.path(), "c").expect("staging");
+            s.write("index.html", b"published").expect("write");
+            s.write("other.html", b"other").expect("write");
+            s.swap_in().expect("swap");
+        };
+        build();
+        build();
+        let list = std::fs::read_to_string(dir.path().join(".c.files")).expect("list");
+        assert!(list.starts_with(LIST_HEADER), "{list}");
+        assert_eq!(list.lines().count(), 3, "{list}");
+        // Someone edits the published page in place; the list still has the old fingerprint.
+        let live = dir.path().join("c/index.html");
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        std::fs::write(&live, b"edited!!!").expect("edit");
+        build();
+        assert_eq!(std::fs::read(&live).expect("read"), b"published");
+        // The same, keeping the length.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        std::fs::write(&live, b"PUBLISHED").expect("edit");
+        build();
+        assert_eq!(std::fs::read(&live).expect("read"), b"published");
+    }
+
+    #[test]
+    fn a_list_without_fingerprints_still_works() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let build = |text: &[u8]| {
+            let s = Staging::begin(dir.path(), "c").expect("staging");
+            s.write("a/index.html", text).expect("write");
+            s.swap_in().expect("swap");
+        };
+        build(b"one");
+        // A list as older versions wrote it: paths only.
+        std::fs::write(dir.path().join(".c.files"), "a/index.html\n").expect("old list");
+        build(b"one");
+        build(b"two");
+        assert_eq!(
+            std::fs::read(dir.path().join("c/a/index.html")).expect("read"),
+            b"two"
+        );
     }
 
     #[test]
