@@ -104,15 +104,15 @@ pub fn patch_index(
     pack::pack(&mut files)
 }
 
+/// A segment's `meta.json` and its files by name.
+type Segment = (serde_json::Value, Vec<(String, Vec<u8>)>);
+
 fn json(value: &impl serde::Serialize) -> Result<Vec<u8>, SearchError> {
     Ok(serde_json::to_vec(value).map_err(TantivyError::from)?)
 }
 
 /// One segment of `docs`, in that order: its `meta.json` and files, with the id `id`.
-fn segment(
-    docs: &[&SearchDoc],
-    id: &str,
-) -> Result<(serde_json::Value, Vec<(String, Vec<u8>)>), SearchError> {
+fn segment(docs: &[&SearchDoc], id: &str) -> Result<Segment, SearchError> {
     let schema = Fields::schema();
     let fields = Fields::of(&schema)?;
     // Stored fields stay uncompressed: hosts compress the whole file on the wire, and lz4
@@ -155,10 +155,7 @@ fn in_name_order(docs: &[SearchDoc]) -> Result<Vec<&SearchDoc>, SearchError> {
 }
 
 /// `meta.json` (compacted) and the segment's files, with the segment's random id made `id`.
-fn index_files(
-    index: &Index,
-    id: &str,
-) -> Result<(serde_json::Value, Vec<(String, Vec<u8>)>), SearchError> {
+fn index_files(index: &Index, id: &str) -> Result<Segment, SearchError> {
     let meta = index.load_metas()?;
     let segment_id = match meta.segments.as_slice() {
         [] => None,
