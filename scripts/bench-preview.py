@@ -49,9 +49,10 @@ def corpus():
 def get(port, path):
     with socket.create_connection(("127.0.0.1", port)) as s:
         s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
-        data = b""
-        while chunk := s.recv(65536):
-            data += chunk
+        chunks = []
+        while chunk := s.recv(1 << 20):
+            chunks.append(chunk)
+        data = b"".join(chunks)
     head, _, body = data.partition(b"\r\n\r\n")
     return int(head.split()[1]), body
 

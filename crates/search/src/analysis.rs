@@ -48,7 +48,12 @@ pub(crate) fn english() -> TextAnalyzer {
 
 /// Makes the index know the analyzer its schema names.
 pub(crate) fn register(index: &Index) {
-    index.tokenizers().register(ENGLISH, english());
+    register_in(index.tokenizers());
+}
+
+/// The same, for an index not made yet.
+pub(crate) fn register_in(tokenizers: &tantivy::tokenizer::TokenizerManager) {
+    tokenizers.register(ENGLISH, english());
 }
 
 /// Splits a query into words the way the analyzer does before stop words and stemming:

@@ -7,16 +7,23 @@
 
 use std::path::Path;
 
+use tantivy::directory::RamDirectory;
 use tantivy::store::Compressor;
-use tantivy::{Directory, Index, IndexSettings, IndexWriter, TantivyError};
+use tantivy::tokenizer::TokenizerManager;
+use tantivy::{Directory, Index, IndexSettings, TantivyError};
 
 use crate::pack::{self, Patch, PATCH_FILE, PATCH_SEGMENT_ID, SEGMENT_ID, SYNONYMS_FILE};
 use crate::schema::Fields;
 use crate::{analysis, SearchDoc, SearchError, Synonyms};
 
-/// The writer's memory budget. tantivy flushes a new segment when it is full; 200 MB holds
-/// tens of thousands of listings, and pages are only allocated as they fill.
-const WRITER_MEMORY: usize = 200_000_000;
+/// The writer's memory budget per listing, from which tantivy sizes its term table: 20 KB
+/// each, between 1 MB and 200 MB. A small table for a patch of one listing is quicker to
+/// make; one too small for a whole directory would be regrown as it fills.
+fn writer_memory(listings: usize) -> usize {
+    listings
+        .saturating_mul(20_000)
+        .clamp(1_000_000, 200_000_000)
+}
 
 /// Builds the packed index of `docs`, ready to write to the site as one file.
 ///
@@ -122,17 +129,19 @@ fn segment(docs: &[&SearchDoc], id: &str) -> Result<Segment, SearchError> {
         docstore_compression: Compressor::None,
         ..IndexSettings::default()
     };
-    let index = Index::builder()
+    let tokenizers = TokenizerManager::default();
+    analysis::register_in(&tokenizers);
+    // One segment, written on this thread: an index writer's threads, commit and merge
+    // machinery cost more than indexing a patch of a few listings.
+    let mut writer = Index::builder()
         .schema(schema)
         .settings(settings)
-        .create_in_ram()?;
-    analysis::register(&index);
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        .tokenizers(tokenizers)
+        .single_segment_index_writer(RamDirectory::create(), writer_memory(docs.len()))?;
     for doc in docs {
         writer.add_document(fields.document(doc))?;
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
+    let index = writer.finalize()?;
     index_files(&index, id)
 }
 
