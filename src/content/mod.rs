@@ -256,20 +256,27 @@ fn fence_problem(rel: &Path, problem: FenceProblem) -> Diagnostic {
 
 /// Reads a file's bytes, refusing files over the size limit before reading them.
 fn read_bytes(path: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(rel, "file-too-large", format!(
-            "This file is {} KB; content files may be at most {} KB.", size / 1024, MAX_FILE_BYTES / 1024))
-            .help("A listing is a page of text. Move photos and documents out of it, and shorten the description."));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
         Diagnostic::error(
             rel,
             "unreadable",
             format!("This file could not be read: {e}."),
         )
         .help("Check that the file exists and that you are allowed to read it.")
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(rel, "file-too-large", format!(
+            "This file is {} KB; content files may be at most {} KB.", size / 1024, MAX_FILE_BYTES / 1024))
+            .help("A listing is a page of text. Move photos and documents out of it, and shorten the description."));
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    // Never more than the limit, even if the file grows while it is read.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     Ok(bytes)
 }
 
@@ -310,18 +317,171 @@ fn not_utf8(rel: &Path, bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic {
 /// Parses a file's YAML into a JSON value for the schema, with a located message when the
 /// YAML itself is broken.
 fn parse_yaml(source: &SourceFile) -> Result<serde_json::Value, Diagnostic> {
-    let yaml: serde_yaml::Value =
-        serde_yaml::from_str(source.yaml_text()).map_err(|e| yaml_error(source, &e))?;
-    if yaml.is_null() {
+    use serde::de::DeserializeSeed;
+    let shape = |message: &str| {
+        Diagnostic::error(&source.path, "yaml-shape", message)
+            .at(source.yaml_first_line, 1)
+            .help("Field names must be plain words followed by a colon, such as name: or summary:.")
+    };
+    let deserializer = serde_yaml::Deserializer::from_str(source.yaml_text());
+    let json = match yaml_json::Json.deserialize(deserializer) {
+        Ok(json) => json,
+        Err(e) => {
+            let raw = e.to_string();
+            return Err(match raw.split_once(yaml_json::SHAPE) {
+                Some((_, message)) => shape(message.split(" at line ").next().unwrap_or(message)),
+                None => yaml_error(source, &e),
+            });
+        }
+    };
+    if json.is_null() {
         return Err(Diagnostic::error(&source.path, "empty-front-matter", "There are no details in this file.")
             .at(source.yaml_first_line, 1)
             .help("Fill in at least name, summary, councils, support_types, who_for, service_area and contact."));
     }
-    to_json(&yaml).map_err(|message| {
-        Diagnostic::error(&source.path, "yaml-shape", message)
-            .at(source.yaml_first_line, 1)
-            .help("Field names must be plain words followed by a colon, such as name: or summary:.")
-    })
+    Ok(json)
+}
+
+/// Front matter read straight into JSON, the shape the schema checks, with no YAML value
+/// in between (making one and converting it was a fifth of reading a listing). It keeps
+/// what serde_yaml's own values do: a repeated field is an error, a number or true/false
+/// used as a field name becomes text, and a `!tag` is dropped for its value.
+mod yaml_json {
+    use serde::de::{self, DeserializeSeed, Visitor};
+    use serde_json::Value;
+    use std::fmt;
+
+    /// Marks an error that is about the shape of the front matter, not its YAML syntax.
+    pub const SHAPE: &str = "carepages-shape: ";
+
+    fn shape<E: de::Error>(message: &str) -> E {
+        E::custom(format_args!("{SHAPE}{message}"))
+    }
+
+    pub struct Json;
+
+    impl<'de> DeserializeSeed<'de> for Json {
+        type Value = Value;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(Json)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Json {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any YAML value")
+        }
+        fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+            Ok(Value::Bool(b))
+        }
+        fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+            Ok(Value::from(i))
+        }
+        fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+            Ok(Value::from(u))
+        }
+        fn visit_f64<E: de::Error>(self, f: f64) -> Result<Value, E> {
+            serde_json::Number::from_f64(f)
+                .map(Value::Number)
+                .ok_or_else(|| shape("A number here is not a real number (such as .nan or .inf)."))
+        }
+        fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+            Ok(Value::String(s.to_owned()))
+        }
+        fn visit_string<E>(self, s: String) -> Result<Value, E> {
+            Ok(Value::String(s))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(Json)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(item) = seq.next_element_seed(Json)? {
+                items.push(item);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = serde_json::Map::new();
+            while let Some(key) = map.next_key_seed(Key)? {
+                let value = map.next_value_seed(Json)?;
+                if out.contains_key(&key) {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate entry with key {key:?}"
+                    )));
+                }
+                out.insert(key, value);
+            }
+            Ok(Value::Object(out))
+        }
+        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+            let (_tag, value) = data.variant::<String>()?;
+            de::VariantAccess::newtype_variant_seed(value, Json)
+        }
+    }
+
+    /// A field name: text, or a number or true/false written as one.
+    struct Key;
+
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = String;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_any(Key)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Key {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a field name")
+        }
+        fn visit_str<E>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_owned())
+        }
+        fn visit_string<E>(self, s: String) -> Result<String, E> {
+            Ok(s)
+        }
+        fn visit_bool<E>(self, b: bool) -> Result<String, E> {
+            Ok(b.to_string())
+        }
+        fn visit_i64<E>(self, i: i64) -> Result<String, E> {
+            Ok(serde_yaml::Number::from(i).to_string())
+        }
+        fn visit_u64<E>(self, u: u64) -> Result<String, E> {
+            Ok(serde_yaml::Number::from(u).to_string())
+        }
+        fn visit_f64<E>(self, f: f64) -> Result<String, E> {
+            Ok(serde_yaml::Number::from(f).to_string())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+            Err(not_text())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<String, E> {
+            Err(not_text())
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+            Err(not_text())
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+            Err(not_text())
+        }
+        fn visit_enum<A: de::EnumAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+            Err(not_text())
+        }
+    }
+
+    fn not_text<E: de::Error>() -> E {
+        shape("A field name here is not plain text.")
+    }
 }
 
 fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
@@ -516,44 +676,6 @@ fn duplicate_key_position(source: &SourceFile) -> Option<(usize, usize)> {
     }
 }
 
-fn to_json(value: &serde_yaml::Value) -> Result<serde_json::Value, String> {
-    use serde_json::Value as J;
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => J::Null,
-        Y::Bool(b) => J::Bool(*b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                J::from(i)
-            } else if let Some(u) = n.as_u64() {
-                J::from(u)
-            } else {
-                serde_json::Number::from_f64(n.as_f64().unwrap_or(f64::NAN))
-                    .map(J::Number)
-                    .ok_or_else(|| {
-                        "A number here is not a real number (such as .nan or .inf).".to_string()
-                    })?
-            }
-        }
-        Y::String(s) => J::String(s.clone()),
-        Y::Sequence(items) => J::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s.clone(),
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    _ => return Err("A field name here is not plain text.".to_string()),
-                };
-                out.insert(key, to_json(v)?);
-            }
-            J::Object(out)
-        }
-        Y::Tagged(t) => to_json(&t.value)?,
-    })
-}
-
 fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -600,6 +722,47 @@ pub fn slugify(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn front(yaml: &str) -> Result<serde_json::Value, Diagnostic> {
+        let text = format!("---\n{yaml}---\nBody\n");
+        let (source, _) =
+            SourceFile::with_front_matter(PathBuf::from("enterprises/x.md"), text).expect("fences");
+        parse_yaml(&source)
+    }
+
+    #[test]
+    fn front_matter_becomes_json_as_yaml_values_would() {
+        let json = front(
+            "name: Kindly Hands\ncount: 3\nbig: 18446744073709551615\nprice: 12.5\nok: true\n\
+             none: ~\nlist: [a, b]\n1: one\ntrue: yes-key\nbase: &b {x: 1}\ncopy: *b\n\
+             tagged: !custom value\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "name": "Kindly Hands", "count": 3, "big": 18446744073709551615u64,
+                "price": 12.5, "ok": true, "none": null, "list": ["a", "b"], "1": "one",
+                "true": "yes-key", "base": {"x": 1}, "copy": {"x": 1}, "tagged": "value"
+            })
+        );
+    }
+
+    #[test]
+    fn odd_front_matter_is_reported_in_plain_words() {
+        let code = |yaml: &str| front(yaml).expect_err(yaml).code;
+        assert_eq!(code("price: .nan\n"), "yaml-shape");
+        assert_eq!(code("[a, b]: x\n"), "yaml-shape");
+        assert_eq!(code("~: x\n"), "yaml-shape");
+        assert_eq!(code(""), "empty-front-matter");
+        assert_eq!(code("~\n"), "empty-front-matter");
+        let twice = front("name: A\nsummary: B\nname: C\n").expect_err("duplicate");
+        assert!(twice.message.contains("name"), "{}", twice.message);
+        assert_eq!(
+            twice.line, 4,
+            "the second name, on the file's fourth line: {twice:?}"
+        );
+    }
 
     #[test]
     fn slugs_are_safe_for_urls_and_paths() {

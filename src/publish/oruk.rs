@@ -287,7 +287,7 @@ fn organization(service: &Uuid, f: &FrontMatter) -> Value {
 /// The summary, then the enterprise's own words without markup.
 fn description(listing: &Listing) -> String {
     let summary = listing.front.summary.trim();
-    let body = crate::render::to_plain_text(&listing.body);
+    let body = listing.body_text();
     if body.trim().is_empty() {
         summary.to_string()
     } else {

@@ -168,17 +168,26 @@ fn read_layer(
 /// Escapes text for HTML text and quoted attribute values. Unlike Tera's default it leaves
 /// `/` alone, which needs no escaping and would otherwise bloat every URL.
 fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    // Most values (names, towns, labels) have nothing to escape: one scan, one copy.
+    let Some(first) = input.as_bytes().iter().position(special) else {
+        return input.to_owned();
+    };
+    let mut out = String::with_capacity(input.len() + input.len() / 8 + 8);
+    out.push_str(&input[..first]);
+    let mut rest = &input[first..];
+    while let Some(at) = rest.as_bytes().iter().position(special) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -292,6 +301,21 @@ pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_escaped_for_html_and_attributes() {
+        assert_eq!(escape_html("Kindly Hands"), "Kindly Hands");
+        assert_eq!(
+            escape_html("<b>Tom & Jerry's \"help\"</b>"),
+            "&lt;b&gt;Tom &amp; Jerry&#39;s &quot;help&quot;&lt;/b&gt;"
+        );
+        assert_eq!(
+            escape_html("Siân's café > 5/7 & up"),
+            "Siân&#39;s café &gt; 5/7 &amp; up"
+        );
+        assert_eq!(escape_html("&"), "&amp;");
+        assert_eq!(escape_html(""), "");
+    }
 
     #[test]
     fn hashed_names_change_with_content() {

@@ -61,7 +61,7 @@ pub fn document(listing: &Listing) -> SearchDoc {
         url: crate::render::listing_url(&listing.slug),
         name: f.name.clone(),
         summary: f.summary.clone(),
-        body: crate::render::to_plain_text(&listing.body),
+        body: listing.body_text().to_owned(),
         support_types: f.support_types.clone(),
         who_for: f.who_for.clone(),
         towns: f.service_area.towns.clone(),

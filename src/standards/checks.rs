@@ -223,6 +223,14 @@ pub fn check_privacy(
 }
 
 fn privacy_problem(text: &str) -> Option<(&'static str, String, &'static str)> {
+    // Every pattern needs a digit (`\d` is any Unicode digit): most lines of a description
+    // have none, and are passed over without running the patterns.
+    if !text
+        .chars()
+        .any(|c| c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric()))
+    {
+        return None;
+    }
     if let Some(m) = privacy::FULL_POSTCODE.find(text) {
         return Some((
             "privacy-postcode",
@@ -272,5 +280,18 @@ mod privacy_tests {
             None
         );
         assert_eq!(code("Open 9 to 5 Monday to Friday"), None);
+    }
+
+    #[test]
+    fn digits_in_other_scripts_are_still_checked() {
+        // "١٢ Mill Lane" with Arabic-Indic digits: `\d` matches them, so the check must run.
+        assert_eq!(
+            privacy_problem("find me at \u{661}\u{662} Mill Lane, Williton").map(|p| p.0),
+            Some("privacy-address")
+        );
+        assert_eq!(
+            privacy_problem("Friendly help at home, with no numbers"),
+            None
+        );
     }
 }

@@ -42,6 +42,9 @@ pub struct Listing {
     pub fingerprint: u64,
     /// The name in lower case: lists are in this order.
     pub name_key: String,
+    /// The body's words without markup, made on first use: the search index and the Open
+    /// Referral feed both need them.
+    body_text: std::sync::OnceLock<String>,
 }
 
 /// Whether residents see a listing on one council's site.
@@ -53,6 +56,12 @@ pub enum Decision {
 }
 
 impl Listing {
+    /// The body as plain text (see [`crate::render::to_plain_text`]).
+    pub fn body_text(&self) -> &str {
+        self.body_text
+            .get_or_init(|| crate::render::to_plain_text(&self.body))
+    }
+
     /// Shown on at least one council's site.
     pub fn is_published(&self) -> bool {
         self.decisions.values().any(|d| *d == Decision::Published)
@@ -307,6 +316,7 @@ impl Checker {
             file: file.source.path,
             decisions,
             fingerprint,
+            body_text: Default::default(),
         };
         (Some(listing), problems)
     }
