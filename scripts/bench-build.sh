@@ -9,7 +9,7 @@
 #   scripts/bench-build.sh "1000 10000 50000" 5
 # MODE=fresh (the default) starts every build from an empty output folder; MODE=rebuild
 # builds into the output of the tool's previous build, as a council's CI or a second
-# `build` on the same machine does (each tool has one untimed build first); MODE=both
+# `build` on the same machine does (each tool has two untimed builds first); MODE=both
 # runs the two one after the other.
 # Needs python3, GNU time (/usr/bin/time) and bc; Debian's hugo for the comparison; npm
 # for Pagefind, installed on first use into PAGEFIND_CACHE (~/.cache/carepages-bench).
@@ -77,6 +77,8 @@ timed() { # label command...
   local label=$1; shift
   local start end
   [ "$mode" = fresh ] && rm -rf "$work/out-$label"
+  # The last run's files are flushed to disk first, so no run pays for another's writes.
+  sync
   start=$(date +%s%N)
   if ! /usr/bin/time -f "%M" -o "$work/time.txt" "$@" >"$work/log-$label.txt" 2>&1; then
     echo "$label failed on $n listings; its output is in $work/log-$label.txt" >&2
@@ -100,11 +102,13 @@ for n in $sizes; do
   [ -n "$pagefind" ] && labels+=(hugo+pagefind)
   for l in "${labels[@]}"; do rm -f "$work/times-$l" && rm -rf "$work/out-$l"; done
 
-  # A rebuild needs a previous build in place: one untimed build of each tool.
+  # A rebuild needs previous builds in place: two untimed builds of each tool, so that
+  # every timed run finds what a build machine that keeps its output has (carepages
+  # recycles the site from the build before last, which the first rebuild lacks).
   passes=$runs
-  [ "$mode" = rebuild ] && passes=$((runs + 1))
+  [ "$mode" = rebuild ] && passes=$((runs + 2))
   for pass in $(seq "$passes"); do
-    if [ "$mode" = rebuild ] && [ "$pass" = 1 ]; then keep=0; else keep=1; fi
+    if [ "$mode" = rebuild ] && [ "$pass" -le 2 ]; then keep=0; else keep=1; fi
     timed carepages "$bin" build --content "$work/carepages/content" \
       --output "$work/out-carepages" --today 2026-11-25
     if [ "$have_hugo" = 1 ]; then
