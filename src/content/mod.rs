@@ -131,7 +131,14 @@ fn files_in(root: &Path, folder: &str, extensions: &[&str]) -> (Vec<PathBuf>, Ve
                 continue;
             }
         }
-        if path.is_file() {
+        // The walk already knows a plain file from its folder entry; only a link needs a
+        // look at what it points to.
+        let is_file = if entry.path_is_symlink() {
+            path.is_file()
+        } else {
+            entry.file_type().is_file()
+        };
+        if is_file {
             paths.push(path.to_path_buf());
         }
     }
