@@ -34,7 +34,7 @@
 
 use crate::content::FrontMatter;
 use crate::standards::{Council, Listing};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 /// What `GET /` reports as the standard this feed follows.
@@ -105,14 +105,10 @@ pub fn write_documents(
             }
             let path = service_path(&id.to_string());
             let doc = service(council, l, today);
-            sink.write(&path, doc.to_string().as_bytes())
-                .map_err(io(&path))?;
-            Ok((
-                id,
-                l.fingerprint,
-                Arc::from(list_entry(&doc).to_string()),
-                None,
-            ))
+            let text = serde_json::to_vec(&doc).map_err(|e| io(&path)(e.into()))?;
+            sink.write(&path, &text).map_err(io(&path))?;
+            let entry = serde_json::to_string(&list_entry(&doc)).map_err(|e| io(&path)(e.into()))?;
+            Ok((id, l.fingerprint, Arc::from(entry), None))
         })
         .collect::<Result<_, super::PublishError>>()?;
     let kept: Vec<&str> = made
@@ -642,16 +638,19 @@ pub(crate) fn label(key: &str) -> String {
 
 /// Drops nulls, empty strings and empty arrays from every object, so optional fields are
 /// left out rather than written empty.
-fn prune(value: Value) -> Value {
+fn prune(mut value: Value) -> Value {
+    prune_in_place(&mut value);
+    value
+}
+
+fn prune_in_place(value: &mut Value) {
     match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, prune(v)))
-                .filter(|(_, v)| !is_empty(v))
-                .collect::<Map<String, Value>>(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(prune).collect()),
-        other => other,
+        Value::Object(map) => map.retain(|_, v| {
+            prune_in_place(v);
+            !is_empty(v)
+        }),
+        Value::Array(items) => items.iter_mut().for_each(prune_in_place),
+        _ => {}
     }
 }
 
