@@ -74,7 +74,7 @@ pub fn listing(listing: &Listing, view: &ListingView, canonical: &str) -> String
     if let Some(date) = &view.last_checked_iso {
         service["dateModified"] = json!(date);
     }
-    escape_for_script(&service.to_string())
+    escape_for_script(&serde_json::to_string(&service).unwrap_or_default())
 }
 
 /// schema.org's name for a day key, whatever language the theme shows days in.
@@ -94,6 +94,10 @@ fn day_of_week(key: &str) -> Option<&'static str> {
 /// Makes JSON safe inside a `<script>` element: `<`, `>` and `&` become `\u` escapes, as do
 /// the two line separators some JavaScript parsers reject. The JSON means the same.
 fn escape_for_script(json: &str) -> String {
+    // 0xE2 starts both line separators (and other characters, which are kept as they are).
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        return json.to_owned();
+    }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
         match c {
