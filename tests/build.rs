@@ -184,6 +184,52 @@ fn the_same_content_and_date_give_byte_identical_sites() {
     assert_eq!(first, sites());
 }
 
+/// Every site, built as it is and with the theme's templates left exactly as written
+/// (`CAREPAGES_PLAIN_TEMPLATES`): writing each site's constants into its templates must
+/// not change one byte of any page.
+#[test]
+fn writing_site_constants_into_templates_changes_no_page() {
+    for content in [
+        repo().join("content"),
+        repo().join("tests/fixtures/basic"),
+        repo().join("tests/fixtures/hostile"),
+    ] {
+        let out = tempfile::tempdir().expect("tempdir");
+        let build = |folder: &str, plain: bool| {
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_carepages"));
+            cmd.args(["build", "--today", TODAY, "--content"])
+                .arg(&content)
+                .arg("--themes")
+                .arg(repo().join("themes"))
+                .arg("--output")
+                .arg(out.path().join(folder))
+                .env("NO_COLOR", "1");
+            if plain {
+                cmd.env("CAREPAGES_PLAIN_TEMPLATES", "1");
+            }
+            let done = cmd.output().expect("run carepages");
+            assert!(done.status.success(), "{}", stderr(&done));
+            let mut files = snapshot(&out.path().join(folder));
+            files.retain(|path, _| !path.starts_with('.'));
+            files
+        };
+        let written_in = build("written-in", false);
+        let plain = build("plain", true);
+        assert!(written_in.len() > 20, "{}", content.display());
+        assert_eq!(
+            written_in.keys().collect::<Vec<_>>(),
+            plain.keys().collect::<Vec<_>>()
+        );
+        for (path, bytes) in &written_in {
+            assert!(
+                plain[path] == *bytes,
+                "{path} differs in {}",
+                content.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn usage_mistakes_exit_with_code_2() {
     let ws = Workspace::from_fixture("basic");

@@ -107,7 +107,8 @@ pub fn write_documents(
             let doc = service(council, l, today);
             let text = serde_json::to_vec(&doc).map_err(|e| io(&path)(e.into()))?;
             sink.write(&path, &text).map_err(io(&path))?;
-            let entry = serde_json::to_string(&list_entry(&doc)).map_err(|e| io(&path)(e.into()))?;
+            let entry =
+                serde_json::to_string(&list_entry(&doc)).map_err(|e| io(&path)(e.into()))?;
             Ok((id, l.fingerprint, Arc::from(entry), None))
         })
         .collect::<Result<_, super::PublishError>>()?;

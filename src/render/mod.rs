@@ -421,8 +421,16 @@ pub fn render_site_with(
         *seen = false;
     }
     let page_memo: PageMemo = Mutex::new(std::mem::take(&mut before.pages));
+    let tera = theme
+        .for_site(&base.clone().into_json())
+        .map_err(|e| RenderError::Template {
+            page: "index.html".to_string(),
+            template: format!("themes/{}/templates", theme.name),
+            message: e.to_string(),
+        })?;
     let renderer = PageRenderer {
         theme,
+        tera: &tera,
         base: &base,
         sink,
         base_url: &s.base_url,
@@ -706,6 +714,8 @@ fn browse_pages(
 
 struct PageRenderer<'a> {
     theme: &'a Theme,
+    /// The theme's templates with this site's constants written in.
+    tera: &'a tera::Tera,
     base: &'a tera::Context,
     sink: &'a dyn Sink,
     base_url: &'a str,
@@ -850,8 +860,7 @@ impl PageRenderer<'_> {
         page: &str,
         template: &str,
     ) -> Result<String, RenderError> {
-        self.theme
-            .tera
+        self.tera
             .render(template, ctx)
             .map_err(|e| RenderError::Template {
                 page: page.to_string(),
@@ -868,7 +877,6 @@ impl PageRenderer<'_> {
         let mut ctx = self.base.clone();
         ctx.insert("root", "");
         let text = self
-            .theme
             .tera
             .render(template, &ctx)
             .map_err(|e| RenderError::Template {

@@ -14,6 +14,8 @@ pub const BASE_THEME: &str = "default";
 pub struct Theme {
     pub name: String,
     pub tera: tera::Tera,
+    /// The templates' sources (HTML ones minified), by name, for [`Theme::for_site`].
+    sources: BTreeMap<String, String>,
     /// Translations for the site's language, `default`'s merged under the theme's own.
     pub strings: serde_json::Value,
     /// Static files by their path inside `static/`.
@@ -106,21 +108,175 @@ impl Theme {
                 *source = minify_template(source);
             }
         }
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| ThemeError::Template {
-                theme: name.to_string(),
-                message: error_chain(&e),
-            })?;
+        let tera = templates_engine(name, &templates)?;
         Ok(Theme {
             name: name.to_string(),
             tera,
+            sources: templates,
             strings,
             files,
         })
     }
+
+    /// The theme's templates with one site's constants written in: each plain
+    /// `{{ t.… }}`, `{{ site.… }}` or `{{ assets['…'] }}` that names text in `constants`
+    /// becomes that text, escaped as Tera would escape it. A site renders thousands of
+    /// pages from a handful of templates, and looking these values up on every page was
+    /// most of Tera's work. The pages are the same either way (tests/build.rs checks).
+    ///
+    /// Nothing is written in when a template could give one of those names another
+    /// meaning (`set`, `for`, a macro's argument) or shows template code as text (`raw`).
+    pub fn for_site(&self, constants: &serde_json::Value) -> Result<tera::Tera, ThemeError> {
+        if std::env::var_os("CAREPAGES_PLAIN_TEMPLATES").is_some()
+            || self
+                .sources
+                .values()
+                .any(|source| rebinds_constants(source))
+        {
+            return Ok(self.tera.clone());
+        }
+        let specialised: BTreeMap<String, String> = self
+            .sources
+            .iter()
+            .map(|(name, source)| {
+                // Tera escapes what HTML and XML templates print; only those are written
+                // into, so each value is escaped as Tera would have.
+                let html = name.ends_with(".html") || name.ends_with(".xml");
+                let written = if html && !defines_macros(source) {
+                    write_in_constants(source, constants, true)
+                } else {
+                    source.clone()
+                };
+                (name.clone(), written)
+            })
+            .collect();
+        templates_engine(&self.name, &specialised)
+    }
+}
+
+fn templates_engine(
+    theme: &str,
+    templates: &BTreeMap<String, String>,
+) -> Result<tera::Tera, ThemeError> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| ThemeError::Template {
+            theme: theme.to_string(),
+            message: error_chain(&e),
+        })?;
+    Ok(tera)
+}
+
+/// The names [`Theme::for_site`] writes in.
+const CONSTANTS: [&str; 3] = ["t", "site", "assets"];
+
+/// Whether a template might give `t`, `site` or `assets` another value, or print template
+/// code as text, so that writing the site's values in could change what it shows. (A
+/// macro's arguments are its own: a file of macros is never written into, see
+/// [`defines_macros`].)
+fn rebinds_constants(source: &str) -> bool {
+    let mut rest = source;
+    while let Some(at) = rest.find("{%") {
+        let tag = &rest[at + 2..];
+        let end = tag.find("%}").unwrap_or(tag.len());
+        let tag = tag[..end].trim_start_matches('-').trim();
+        let keyword = tag.split_whitespace().next().unwrap_or("");
+        if keyword == "raw" {
+            return true;
+        }
+        if matches!(keyword, "set" | "set_global" | "for")
+            && tag
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| CONSTANTS.contains(&word))
+        {
+            return true;
+        }
+        rest = &rest[at + 2..];
+    }
+    false
+}
+
+/// Whether a template defines macros. A macro sees only its arguments, which may be named
+/// like the site's constants, so such a file keeps its lookups.
+fn defines_macros(source: &str) -> bool {
+    source
+        .split("{%")
+        .skip(1)
+        .any(|tag| tag.trim_start_matches('-').split_whitespace().next() == Some("macro"))
+}
+
+/// `source` with each `{{ name.path }}` or `{{ assets['file'] }}` whose value in
+/// `constants` is text replaced by that text (escaped when `escape`). Anything else, and
+/// any text that would read as template code, is left as it was.
+fn write_in_constants(source: &str, constants: &serde_json::Value, escape: bool) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(at) = rest.find("{{") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[at..]);
+            return out;
+        };
+        let expression = &after[..end];
+        let value = constant(expression.trim(), constants)
+            .filter(|_| !expression.starts_with('-') && !expression.ends_with('-'))
+            .map(|text| {
+                if escape {
+                    escape_html(text)
+                } else {
+                    text.to_owned()
+                }
+            })
+            .filter(|text| {
+                !["{{", "}}", "{%", "%}", "{#", "#}"]
+                    .iter()
+                    .any(|d| text.contains(d))
+            });
+        match value {
+            Some(text) => out.push_str(&text),
+            None => out.push_str(&rest[at..at + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text an expression names, if it is a plain path to text in `constants`.
+fn constant<'a>(expression: &str, constants: &'a serde_json::Value) -> Option<&'a str> {
+    let plain = |part: &str| {
+        !part.is_empty()
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !part.starts_with(|c: char| c.is_ascii_digit())
+    };
+    if let Some(file) = expression
+        .strip_prefix("assets['")
+        .and_then(|rest| rest.strip_suffix("']"))
+    {
+        let ok = !file.is_empty() && !file.contains(['\'', '\\']);
+        return constants.get("assets")?.get(file).filter(|_| ok)?.as_str();
+    }
+    let mut parts = expression.split('.');
+    let root = parts.next()?;
+    if !matches!(root, "t" | "site") {
+        return None;
+    }
+    let mut value = constants.get(root)?;
+    let mut depth = 0;
+    for part in parts {
+        if !plain(part) {
+            return None;
+        }
+        value = value.get(part)?;
+        depth += 1;
+    }
+    if depth == 0 {
+        return None;
+    }
+    value.as_str()
 }
 
 /// The default theme, built into the binary so that any content folder can be built.
@@ -301,6 +457,49 @@ pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_constants_are_written_into_templates() {
+        let constants = serde_json::json!({
+            "t": {"home": "Home & away", "nested": {"x": "deep"}, "count": 3},
+            "site": {"name": "Testshire <Council>"},
+            "assets": {"style.css": "assets/style.abc.css"},
+        });
+        let source = "<a href=\"{{ root }}\">{{ t.home }}</a>{{t.nested.x}}{{ t.count }}\
+            {{ site.name }}{{ site.name | upper }}{{ assets['style.css'] }}{{ assets['x.css'] }}\
+            {{- t.home }}{{ t.missing }}{{ listing.name }}{{ t }}";
+        assert_eq!(
+            write_in_constants(source, &constants, true),
+            "<a href=\"{{ root }}\">Home &amp; away</a>deep{{ t.count }}\
+            Testshire &lt;Council&gt;{{ site.name | upper }}assets/style.abc.css{{ assets['x.css'] }}\
+            {{- t.home }}{{ t.missing }}{{ listing.name }}{{ t }}"
+        );
+        assert_eq!(
+            write_in_constants("{{ t.home }}", &constants, false),
+            "Home & away"
+        );
+        // Text that would read as template code is left to Tera.
+        let tricky = serde_json::json!({"t": {"x": "{{ oops }}"}});
+        assert_eq!(write_in_constants("{{ t.x }}", &tricky, true), "{{ t.x }}");
+    }
+
+    #[test]
+    fn templates_that_rename_the_constants_are_left_alone() {
+        assert!(rebinds_constants("{% set t = 1 %}"));
+        assert!(rebinds_constants("{%- for site in sites -%}"));
+        assert!(!rebinds_constants(
+            "{% macro card(t, x) %}{{ t.home }}{% endmacro %}"
+        ));
+        assert!(defines_macros(
+            "{%- macro card(t, x) %}{{ t.home }}{% endmacro %}"
+        ));
+        assert!(!defines_macros("{% if t.home %}{% endif %}"));
+        assert!(rebinds_constants("{% raw %}{{ t.home }}{% endraw %}"));
+        assert!(!rebinds_constants(
+            "{% for a in listing.towns %}{% set total = 2 %}"
+        ));
+        assert!(!rebinds_constants("{% if site.logo %}{% endif %}"));
+    }
 
     #[test]
     fn text_is_escaped_for_html_and_attributes() {
