@@ -142,6 +142,11 @@ impl Staging {
         if dir.exists() && !dir.is_dir() {
             std::fs::remove_file(&dir).map_err(io(&dir))?;
         }
+        // A folder made here holds only what this build writes: nothing to clear out.
+        let empty = !dir.exists();
+        if empty {
+            recycled = Some(Vec::new());
+        }
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let target = output.join(council);
         let live = read_file_list(&file_list(&target))

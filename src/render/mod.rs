@@ -216,6 +216,8 @@ pub struct RenderMemo {
     pages: FxHashMap<String, (u64, bool)>,
     /// The fingerprint of what the lists show, and their pages' paths.
     lists: Option<(u64, Vec<String>)>,
+    /// The templates with the site's constants written in, for the site fingerprint.
+    tera: Option<(u64, Arc<tera::Tera>)>,
 }
 
 /// A fingerprint of anything hashable; `DefaultHasher::new` has fixed keys, so the same
@@ -411,8 +413,8 @@ pub fn render_site_with(
     let has_search = search_index.is_some();
     base.insert("search", &has_search);
 
-    let site_fp =
-        fingerprint(&serde_json::to_string(&base.clone().into_json()).unwrap_or_default());
+    let constants = base.clone().into_json();
+    let site_fp = fingerprint(&serde_json::to_string(&constants).unwrap_or_default());
     if before.site != Some(site_fp) {
         before.pages.clear();
         before.fragments.clear();
@@ -421,13 +423,18 @@ pub fn render_site_with(
         *seen = false;
     }
     let page_memo: PageMemo = Mutex::new(std::mem::take(&mut before.pages));
-    let tera = theme
-        .for_site(&base.clone().into_json())
-        .map_err(|e| RenderError::Template {
-            page: "index.html".to_string(),
-            template: format!("themes/{}/templates", theme.name),
-            message: e.to_string(),
-        })?;
+    let tera = match before.tera.take() {
+        Some((fp, tera)) if fp == site_fp => tera,
+        _ => Arc::new(
+            theme
+                .for_site(&constants)
+                .map_err(|e| RenderError::Template {
+                    page: "index.html".to_string(),
+                    template: format!("themes/{}/templates", theme.name),
+                    message: e.to_string(),
+                })?,
+        ),
+    };
     let renderer = PageRenderer {
         theme,
         tera: &tera,
@@ -545,6 +552,7 @@ pub fn render_site_with(
             fragments: fragments_memo,
             pages: pages_memo,
             lists: lists_fp.map(|fp| (fp, list_pages)),
+            tera: Some((site_fp, Arc::clone(&tera))),
         };
     }
     Ok(RenderedSite {
