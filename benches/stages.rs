@@ -248,7 +248,7 @@ fn stages(c: &mut Criterion) {
 }
 
 /// Publishes `files` into `output/<council>/` through a staging folder, as a build does.
-fn write_site(output: &Path, council: &str, files: &HashMap<String, std::sync::Arc<[u8]>>) {
+fn write_site(output: &Path, council: &str, files: &HashMap<String, std::sync::Arc<Vec<u8>>>) {
     let staging = publish::Staging::begin(output, council).expect("staging starts");
     for (path, bytes) in files {
         staging.write(path, bytes).expect("the file is written");

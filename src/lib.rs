@@ -335,10 +335,11 @@ fn drop_in_background<T: Send + 'static>(data: T) {
 }
 
 /// A fingerprint of a council's published listings, in order: the search index is made
-/// from nothing else (with the synonyms, which the preview never changes in place).
+/// from nothing else (with the synonyms, which the preview never changes in place). Kept in
+/// memory only, so a fast hash does.
 fn listings_fingerprint(listings: &[&standards::Listing]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = rustc_hash::FxHasher::default();
     for l in listings {
         (&l.slug, l.fingerprint).hash(&mut hasher);
     }
@@ -440,7 +441,7 @@ struct FullIndex {
     bytes: Arc<Vec<u8>>,
     /// Its documents, and each listing's fingerprint by slug.
     docs: Vec<search::SearchDoc>,
-    listings: std::collections::HashMap<String, u64>,
+    listings: rustc_hash::FxHashMap<String, u64>,
 }
 
 enum IndexPlan<'a> {
@@ -453,9 +454,10 @@ impl FullIndex {
     fn new(
         fingerprint: u64,
         bytes: Arc<Vec<u8>>,
-        docs: Vec<search::SearchDoc>,
+        mut docs: Vec<search::SearchDoc>,
         listings: &[&standards::Listing],
     ) -> FullIndex {
+        search::sort_in_name_order(&mut docs);
         let listings = listings
             .iter()
             .map(|l| (l.slug.clone(), l.fingerprint))
@@ -471,7 +473,7 @@ impl FullIndex {
     /// This index with the listings that changed, left or arrived since it was made: only
     /// theirs are analysed, so it takes milliseconds however large the directory.
     fn patch(&self, now: &[&standards::Listing]) -> Result<Vec<u8>, search::SearchError> {
-        let mut still: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut still: rustc_hash::FxHashSet<&str> = Default::default();
         let mut added = Vec::new();
         for listing in now {
             match self.listings.get(&listing.slug) {
@@ -579,7 +581,7 @@ fn build_council(
     // The sitemap only changes when the list of pages does.
     let pages_fp = memo.as_deref().map(|_| {
         use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = rustc_hash::FxHasher::default();
         (base, &site.pages).hash(&mut hasher);
         hasher.finish()
     });

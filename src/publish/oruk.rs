@@ -59,11 +59,11 @@ pub fn service_path(id: &str) -> String {
     format!("oruk/services/{id}.json")
 }
 
-/// The feed's `/services` entries from the last build into the same sink, by service id,
-/// with the fingerprint of the listing each came from: the preview writes again only the
-/// documents of listings that changed.
+/// The feed's `/services` entries from the last build into the same sink, with the path of
+/// each service's document, by the fingerprint of the listing each came from: the preview
+/// writes again only the documents of listings that changed.
 #[derive(Default)]
-pub struct Memo(rustc_hash::FxHashMap<Uuid, (u64, std::sync::Arc<str>)>);
+pub struct Memo(rustc_hash::FxHashMap<u64, (std::sync::Arc<str>, std::sync::Arc<str>)>);
 
 /// Writes every document of one council's ORUK feed into `sink`: one per service, then the
 /// root document and the `/services` page. Services are made and serialized in parallel and
@@ -91,47 +91,37 @@ pub fn write_documents(
     let mut memo = memo;
     let before = memo.as_deref_mut().map(std::mem::take).unwrap_or_default();
     // Unchanged listings keep their documents, all with one word to the sink.
-    let made: Vec<(Uuid, u64, Arc<str>, Option<String>)> = shown(council, listings)
+    let made: Vec<(u64, Arc<str>, Arc<str>, bool)> = shown(council, listings)
         .par_iter()
         .map(|l| {
-            let id = service_id(l);
-            if let Some((_, entry)) = before.0.get(&id).filter(|(fp, _)| *fp == l.fingerprint) {
-                return Ok((
-                    id,
-                    l.fingerprint,
-                    Arc::clone(entry),
-                    Some(service_path(&id.to_string())),
-                ));
+            if let Some((path, entry)) = before.0.get(&l.fingerprint) {
+                return Ok((l.fingerprint, Arc::clone(path), Arc::clone(entry), true));
             }
-            let path = service_path(&id.to_string());
+            let path = service_path(&service_id(l).to_string());
             let doc = service(council, l, today);
             let text = serde_json::to_vec(&doc).map_err(|e| io(&path)(e.into()))?;
             sink.write(&path, &text).map_err(io(&path))?;
             let entry =
                 serde_json::to_string(&list_entry(&doc)).map_err(|e| io(&path)(e.into()))?;
-            Ok((id, l.fingerprint, Arc::from(entry), None))
+            Ok((l.fingerprint, Arc::from(path), Arc::from(entry), false))
         })
         .collect::<Result<_, super::PublishError>>()?;
     let kept: Vec<&str> = made
         .iter()
-        .filter_map(|(_, _, _, kept)| kept.as_deref())
+        .filter(|(_, _, _, kept)| *kept)
+        .map(|(_, path, _, _)| &**path)
         .collect();
     sink.keep_all(&kept)
         .map_err(io(kept.first().copied().unwrap_or(SERVICES_PATH)))?;
-    let entries: Vec<(Uuid, u64, Arc<str>)> = made
-        .into_iter()
-        .map(|(id, fp, entry, _)| (id, fp, entry))
-        .collect();
     sink.write(ROOT_PATH, root().to_string().as_bytes())
         .map_err(io(ROOT_PATH))?;
-    let page = services_page(entries.iter().map(|(_, _, entry)| &**entry));
-    sink.write(SERVICES_PATH, page.as_bytes())
+    let page = services_page(made.iter().map(|(_, _, entry, _)| &**entry));
+    sink.write_owned(SERVICES_PATH, page.into_bytes())
         .map_err(io(SERVICES_PATH))?;
     if let (true, Some(memo)) = (remember, memo) {
         *memo = Memo(
-            entries
-                .into_iter()
-                .map(|(id, fp, e)| (id, (fp, e)))
+            made.into_iter()
+                .map(|(fp, path, entry, _)| (fp, (path, entry)))
                 .collect(),
         );
     }

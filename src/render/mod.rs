@@ -29,6 +29,13 @@ pub const PER_PAGE: usize = 20;
 pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
 
+    /// [`write`](Self::write) for bytes the caller no longer needs: a sink that keeps files
+    /// in memory takes them without a copy (the Open Referral `/services` page is 23 MB
+    /// at 10,000 listings, and the preview writes it on every save).
+    fn write_owned(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.write(path, &bytes)
+    }
+
     /// Says that `path` is as the last build into this sink left it (the preview's
     /// re-render skipped it because nothing it shows changed). Only the preview's sink
     /// remembers an earlier build.
@@ -60,32 +67,17 @@ struct SiteFiles {
 
 /// A file in a [`MemorySite`], and whether this round wrote or kept it.
 struct Kept {
-    bytes: Arc<[u8]>,
+    bytes: Arc<Vec<u8>>,
     touched: bool,
 }
 
 impl Sink for MemorySite {
     fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let mut site = self.lock()?;
-        match site.files.get_mut(path) {
-            Some(old) if *old.bytes == *bytes => old.touched = true,
-            Some(old) => {
-                *old = Kept {
-                    bytes: Arc::from(bytes),
-                    touched: true,
-                };
-                site.changed.push(path.to_string());
-            }
-            None => {
-                let kept = Kept {
-                    bytes: Arc::from(bytes),
-                    touched: true,
-                };
-                site.files.insert(path.to_string(), kept);
-                site.changed.push(path.to_string());
-            }
-        }
-        Ok(())
+        self.store(path, bytes, |b| b.to_vec())
+    }
+
+    fn write_owned(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.store(path, bytes, |b| b)
     }
 
     fn keep(&self, path: &str) -> std::io::Result<()> {
@@ -109,6 +101,35 @@ impl Sink for MemorySite {
 }
 
 impl MemorySite {
+    /// Puts `bytes` at `path`, owned by `own` only when they differ from what is there.
+    fn store<B: AsRef<[u8]>>(
+        &self,
+        path: &str,
+        bytes: B,
+        own: impl FnOnce(B) -> Vec<u8>,
+    ) -> std::io::Result<()> {
+        let mut site = self.lock()?;
+        match site.files.get_mut(path) {
+            Some(old) if old.bytes.as_slice() == bytes.as_ref() => old.touched = true,
+            Some(old) => {
+                *old = Kept {
+                    bytes: Arc::new(own(bytes)),
+                    touched: true,
+                };
+                site.changed.push(path.to_string());
+            }
+            None => {
+                let kept = Kept {
+                    bytes: Arc::new(own(bytes)),
+                    touched: true,
+                };
+                site.files.insert(path.to_string(), kept);
+                site.changed.push(path.to_string());
+            }
+        }
+        Ok(())
+    }
+
     /// Starts building into this site again: nothing is touched yet.
     pub fn begin_round(&self) -> std::io::Result<()> {
         let mut site = self.lock()?;
@@ -137,7 +158,7 @@ impl MemorySite {
     }
 
     /// The file at `path`, if the site has one.
-    pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+    pub fn get(&self, path: &str) -> Option<Arc<Vec<u8>>> {
         self.lock()
             .ok()?
             .files
@@ -146,7 +167,7 @@ impl MemorySite {
     }
 
     /// Every file, by path (as one build made them).
-    pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
+    pub fn into_files(self) -> HashMap<String, Arc<Vec<u8>>> {
         let site = self.0.into_inner().unwrap_or_default();
         site.files
             .into_iter()
@@ -207,9 +228,11 @@ pub struct RenderedSite {
 #[derive(Default)]
 pub struct RenderMemo {
     site: Option<u64>,
-    /// Listing views, with their card's fingerprint, by the fingerprint of the file each
-    /// came from (its name and text).
-    views: FxHashMap<u64, (Arc<ListingView>, u64)>,
+    /// Listing views, with the fingerprints of their card and of their terms, by the
+    /// fingerprint of the file each came from (its name and text).
+    views: FxHashMap<u64, (Arc<ListingView>, u64, u64)>,
+    /// The navigation's terms, by the fingerprint of every listing's terms in order.
+    nav: Option<(u64, Nav)>,
     /// Rendered cards and printable entries by (template, depth, the card's fingerprint).
     fragments: FxHashMap<(&'static str, usize, u64), Arc<str>>,
     /// Every page's fingerprint by path, and whether this render has reached it yet.
@@ -312,6 +335,24 @@ pub fn render_site(input: &SiteInput, sink: &dyn Sink) -> Result<RenderedSite, R
     render_site_with(input, sink, None)
 }
 
+/// A fingerprint for comparing within one preview session only: FxHash is several times
+/// faster than `fingerprint` on the thousands of values a save compares.
+fn fast_fingerprint(value: &impl Hash) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// What a listing adds to the navigation and the browse pages: its terms.
+fn terms_fingerprint(view: &ListingView) -> u64 {
+    fingerprint(&(
+        &view.support_types,
+        &view.who_for,
+        &view.towns,
+        &view.postcode_districts,
+    ))
+}
+
 /// As [`render_site`]; with a memo of the last render into the same `sink` (the preview),
 /// only pages whose inputs changed are made again, and the memo is brought up to date. After
 /// a failure the memo is empty, so the next render makes everything.
@@ -362,15 +403,17 @@ pub fn render_site_with(
 
     let mut timings = crate::Timings::default();
     let started = std::time::Instant::now();
-    let made: Result<Vec<(Arc<ListingView>, u64)>, RenderError> = listings
+    // Each view with the fingerprints of its card and of its terms.
+    type Made = (Arc<ListingView>, (u64, u64));
+    let made: Result<Vec<Made>, RenderError> = listings
         .par_iter()
         .map(|l| {
             let photo = l.front.photo.as_ref().filter(|p| p.people_consented);
             // A view with a photo is made again: making it publishes the photo's files.
-            if let Some((view, card_fp)) =
+            if let Some((view, card_fp, terms_fp)) =
                 before.views.get(&l.fingerprint).filter(|_| photo.is_none())
             {
-                return Ok((Arc::clone(view), *card_fp));
+                return Ok((Arc::clone(view), (*card_fp, *terms_fp)));
             }
             let mut view = listing_view(l, &labels, council);
             if let Some(photo) = photo {
@@ -379,12 +422,33 @@ pub fn render_site_with(
                 view.photo = Some(made);
             }
             let card_fp = fingerprint(&view.card);
-            Ok((Arc::new(view), card_fp))
+            // Only the preview compares terms from one render to the next.
+            let terms_fp = if remember {
+                terms_fingerprint(&view)
+            } else {
+                0
+            };
+            Ok((Arc::new(view), (card_fp, terms_fp)))
         })
         .collect();
-    let (views, card_fps): (Vec<Arc<ListingView>>, Vec<u64>) = made?.into_iter().unzip();
+    let (views, fps): (Vec<Arc<ListingView>>, Vec<(u64, u64)>) = made?.into_iter().unzip();
+    let (card_fps, terms_fps): (Vec<u64>, Vec<u64>) = fps.into_iter().unzip();
     timings.push("listing views (Markdown, photos)", started.elapsed());
-    let nav = navigation(&views, council);
+    // The navigation counts every listing's terms: the preview keeps it while no
+    // listing's terms changed.
+    let all_terms_fp = remember.then(|| {
+        let towns: Vec<&str> = council
+            .settings
+            .areas
+            .iter()
+            .map(|a| a.town.as_str())
+            .collect();
+        fast_fingerprint(&(&terms_fps, towns))
+    });
+    let nav = match (all_terms_fp, before.nav.take()) {
+        (Some(fp), Some((was, nav))) if fp == was => nav,
+        _ => navigation(&views, council),
+    };
     let s = &council.settings;
     let site = SiteView {
         id: &council.id,
@@ -482,21 +546,7 @@ pub fn render_site_with(
     };
     // The lists (browse pages and the printable directory) show only cards, grouped by
     // terms: when no card and no listing's terms changed, none of them did.
-    let lists_fp = remember.then(|| {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        site_fp.hash(&mut hasher);
-        for (v, fp) in views.iter().zip(&card_fps) {
-            (
-                fp,
-                &v.support_types,
-                &v.who_for,
-                &v.towns,
-                &v.postcode_districts,
-            )
-                .hash(&mut hasher);
-        }
-        hasher.finish()
-    });
+    let lists_fp = all_terms_fp.map(|terms| fast_fingerprint(&(site_fp, terms, &card_fps)));
     let kept_lists = match (lists_fp, before.lists.take()) {
         (Some(fp), Some((was, paths))) if fp == was => Some(paths),
         _ => None,
@@ -536,10 +586,12 @@ pub fn render_site_with(
         let mut views_memo = std::mem::take(&mut before.views);
         let files: FxHashSet<u64> = listings.iter().map(|l| l.fingerprint).collect();
         views_memo.retain(|fp, _| files.contains(fp));
-        for ((l, v), card_fp) in listings.iter().zip(&views).zip(&card_fps) {
+        for (((l, v), card_fp), terms_fp) in
+            listings.iter().zip(&views).zip(&card_fps).zip(&terms_fps)
+        {
             views_memo
                 .entry(l.fingerprint)
-                .or_insert_with(|| (Arc::clone(v), *card_fp));
+                .or_insert_with(|| (Arc::clone(v), *card_fp, *terms_fp));
         }
         let cards: FxHashSet<u64> = card_fps.iter().copied().collect();
         let mut fragments_memo = fragments.made;
@@ -549,6 +601,7 @@ pub fn render_site_with(
         *memo = RenderMemo {
             site: Some(site_fp),
             views: views_memo,
+            nav: all_terms_fp.map(|fp| (fp, nav)),
             fragments: fragments_memo,
             pages: pages_memo,
             lists: lists_fp.map(|fp| (fp, list_pages)),
@@ -995,6 +1048,16 @@ fn lower_case(key: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A term's key as `str::to_lowercase` makes it, borrowed when that would not change it
+/// (plain ASCII keys in lower case, as most are).
+fn lower_key(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.is_ascii() && !key.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(key)
+    } else {
+        std::borrow::Cow::Owned(key.to_lowercase())
+    }
+}
+
 /// How many folders deep a page is: its links to the rest of the site start with that
 /// many `../`.
 fn depth(path: &str) -> usize {
@@ -1237,9 +1300,9 @@ fn write_assets(theme: &Theme, sink: &dyn Sink) -> Result<BTreeMap<String, Strin
 
 /// Counts of listings per support type, group and area, for navigation and browse pages.
 fn navigation(views: &[Arc<ListingView>], council: &Council) -> Nav {
-    fn count(into: &mut BTreeMap<String, Term>, terms: &[Term]) {
+    fn count<'a>(into: &mut BTreeMap<std::borrow::Cow<'a, str>, Term>, terms: &'a [Term]) {
         for t in terms {
-            into.entry(t.key.to_lowercase())
+            into.entry(lower_key(&t.key))
                 .or_insert_with(|| Term {
                     count: 0,
                     ..t.clone()
@@ -1254,7 +1317,7 @@ fn navigation(views: &[Arc<ListingView>], council: &Council) -> Nav {
         count(&mut towns, &v.towns);
         count(&mut districts, &v.postcode_districts);
     }
-    let by_label = |m: BTreeMap<String, Term>| {
+    let by_label = |m: BTreeMap<std::borrow::Cow<str>, Term>| {
         let mut list: Vec<Term> = m.into_values().collect();
         list.sort_by(|a, b| a.label.cmp(&b.label).then_with(|| a.key.cmp(&b.key)));
         list

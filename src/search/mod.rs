@@ -6,8 +6,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::standards::{Council, Listing};
 pub use carepages_search::{
-    build_index as build_documents, patch_index, Query, Results, SearchDoc, SearchError, Searcher,
-    Synonyms,
+    build_index as build_documents, patch_index, sort_in_name_order, Query, Results, SearchDoc,
+    SearchError, Searcher, Synonyms,
 };
 use std::path::{Path, PathBuf};
 

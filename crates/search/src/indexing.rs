@@ -52,7 +52,11 @@ pub fn patch_index(
     removed: &[&str],
     added: &[SearchDoc],
 ) -> Result<Vec<u8>, SearchError> {
-    let base_order = in_name_order(base_docs)?;
+    // `base_docs` were checked for duplicates when `base` was made. After the first patch
+    // they are usually in name order already (see `sort_in_name_order`), and sorting them
+    // again only compares each with the next.
+    let base_keyed = keyed_in_name_order(base_docs);
+    let base_order: Vec<&SearchDoc> = base_keyed.iter().map(|(_, doc)| *doc).collect();
     let removed: std::collections::HashSet<&str> = removed.iter().copied().collect();
     let hidden: Vec<u32> = (0u32..)
         .zip(&base_order)
@@ -69,12 +73,11 @@ pub fn patch_index(
     {
         return Err(SearchError::DuplicateSlug(doc.to_owned()));
     }
-    let keys: Vec<_> = base_order.iter().map(|doc| name_key(doc)).collect();
     let ranks: Vec<u32> = added
         .iter()
         .map(|doc| {
             let key = name_key(doc);
-            keys.partition_point(|k| *k < key) as u32
+            base_keyed.partition_point(|(k, _)| *k < key) as u32
         })
         .collect();
 
@@ -158,9 +161,23 @@ fn in_name_order(docs: &[SearchDoc]) -> Result<Vec<&SearchDoc>, SearchError> {
     if let Some(pair) = slugs.windows(2).find(|pair| pair[0] == pair[1]) {
         return Err(SearchError::DuplicateSlug(pair[0].to_owned()));
     }
+    Ok(keyed_in_name_order(docs)
+        .into_iter()
+        .map(|(_, doc)| doc)
+        .collect())
+}
+
+/// Listings sorted by [`name_key`], with their keys.
+fn keyed_in_name_order(docs: &[SearchDoc]) -> Vec<((String, &str, &str), &SearchDoc)> {
     let mut sorted: Vec<(_, &SearchDoc)> = docs.iter().map(|doc| (name_key(doc), doc)).collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(sorted.into_iter().map(|(_, doc)| doc).collect())
+    sorted
+}
+
+/// Puts listings in the order an index holds them. Keeping the `base_docs` of
+/// [`patch_index`] in this order saves the patch sorting them.
+pub fn sort_in_name_order(docs: &mut [SearchDoc]) {
+    docs.sort_by_cached_key(|doc| (doc.name.to_lowercase(), doc.name.clone(), doc.slug.clone()));
 }
 
 /// `meta.json` (compacted) and the segment's files, with the segment's random id made `id`.

@@ -42,7 +42,7 @@ mod fixtures;
 
 use serde::{Deserialize, Serialize};
 
-pub use indexing::{build_index, patch_index};
+pub use indexing::{build_index, patch_index, sort_in_name_order};
 pub use searcher::Searcher;
 pub use synonyms::Synonyms;
 
