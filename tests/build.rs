@@ -185,14 +185,26 @@ fn the_same_content_and_date_give_byte_identical_sites() {
 }
 
 /// Every site, built as it is and with the theme's templates left exactly as written
-/// (`CAREPAGES_PLAIN_TEMPLATES`): writing each site's constants into its templates must
-/// not change one byte of any page.
+/// (`CAREPAGES_PLAIN_TEMPLATES`): writing each site's constants into its templates, and
+/// rendering each card once for every depth of browse page, must not change one byte of
+/// any page. One site has a listing whose summary holds the character that stands for
+/// the climb to the top of the site while a card is rendered once.
 #[test]
 fn writing_site_constants_into_templates_changes_no_page() {
+    let marked = Workspace::from_fixture("basic");
+    let kindly = "enterprises/kindly-hands.md";
+    let text = read(&marked.content().join(kindly));
+    let text = text.replace(
+        "summary: Friendly help at home",
+        "summary: Friendly help \u{FDD0} at home",
+    );
+    assert!(text.contains('\u{FDD0}'));
+    marked.write(kindly, &text);
     for content in [
         repo().join("content"),
         repo().join("tests/fixtures/basic"),
         repo().join("tests/fixtures/hostile"),
+        marked.content(),
     ] {
         let out = tempfile::tempdir().expect("tempdir");
         let build = |folder: &str, plain: bool| {

@@ -1123,9 +1123,129 @@ impl Fragments<'_> {
     }
 }
 
-/// Every listing's card (`card.html`), rendered once for each depth of browse page: a
-/// listing appears on about ten browse pages, and its card is the same on all of them but
-/// for how its link climbs to the top of the site.
+/// What a fragment is rendered with in place of `root` when it is rendered once for
+/// several depths: a Unicode noncharacter, which no escaping changes. A listing or
+/// theme string that holds it is rendered once per depth instead.
+const ROOT_MARKER: &str = "\u{FDD0}";
+
+/// Whether any text of `card` holds `marker`.
+fn card_holds(card: &Card, marker: &str) -> bool {
+    let labelled = |l: &Labelled| l.key.contains(marker) || l.label.contains(marker);
+    [&card.name, &card.url, &card.summary, &card.towns]
+        .into_iter()
+        .chain([&card.cost, &card.phone, &card.email].into_iter().flatten())
+        .any(|text| text.contains(marker))
+        || labelled(&card.status)
+        || card.new_clients.as_ref().is_some_and(labelled)
+}
+
+/// Whether any string in `value` holds `marker`.
+fn json_holds(value: &serde_json::Value, marker: &str) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains(marker),
+        serde_json::Value::Array(items) => items.iter().any(|v| json_holds(v, marker)),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| k.contains(marker) || json_holds(v, marker)),
+        _ => false,
+    }
+}
+
+impl Fragments<'_> {
+    /// [`render`](Self::render) at each of `depths`. When the template only prints `root`
+    /// (see [`Theme::prints_root_plainly`]), each fragment is rendered once, with
+    /// [`ROOT_MARKER`] for `root`, and the marker is replaced by each depth's climb: at
+    /// 10,000 listings that is 10,000 renders of a card instead of 40,000.
+    fn render_at_depths(
+        &mut self,
+        renderer: &PageRenderer,
+        views: &[Arc<ListingView>],
+        template: &'static str,
+        key: &str,
+        depths: &[usize],
+    ) -> Result<BTreeMap<usize, Vec<Arc<str>>>, RenderError> {
+        let once = depths.len() > 1
+            && renderer.theme.prints_root_plainly(template)
+            && !json_holds(&renderer.theme.strings, ROOT_MARKER);
+        if !once {
+            return depths
+                .iter()
+                .map(|&d| Ok((d, self.render(renderer, views, template, key, d)?)))
+                .collect();
+        }
+        let missing: Vec<usize> = (0..views.len())
+            .filter(|&i| {
+                depths
+                    .iter()
+                    .any(|&d| !self.made.contains_key(&(template, d, self.card_fps[i])))
+            })
+            .collect();
+        let climbs: Vec<String> = depths.iter().map(|&d| "../".repeat(d)).collect();
+        let rendered: Result<Vec<Vec<Arc<str>>>, RenderError> = missing
+            .par_iter()
+            .map_init(
+                || {
+                    let mut ctx = tera::Context::new();
+                    ctx.insert("t", &renderer.theme.strings);
+                    ctx
+                },
+                |ctx, &i| {
+                    let view = &views[i];
+                    ctx.insert(key, &view.card);
+                    if card_holds(&view.card, ROOT_MARKER) {
+                        return climbs
+                            .iter()
+                            .map(|climb| {
+                                ctx.insert("root", climb);
+                                Ok(Arc::from(renderer.fragment(ctx, &view.url, template)?))
+                            })
+                            .collect();
+                    }
+                    ctx.insert("root", ROOT_MARKER);
+                    let html = renderer.fragment(ctx, &view.url, template)?;
+                    Ok(climbs
+                        .iter()
+                        .map(|climb| Arc::from(html.replace(ROOT_MARKER, climb)))
+                        .collect())
+                },
+            )
+            .collect();
+        let rendered = rendered?;
+        if !self.remember {
+            // Nothing was kept, so every fragment was made, in listing order.
+            let mut by_depth: BTreeMap<usize, Vec<Arc<str>>> = depths
+                .iter()
+                .map(|&d| (d, Vec::with_capacity(views.len())))
+                .collect();
+            for made in rendered {
+                for (d, html) in depths.iter().zip(made) {
+                    by_depth.entry(*d).or_default().push(html);
+                }
+            }
+            return Ok(by_depth);
+        }
+        for (i, made) in missing.into_iter().zip(rendered) {
+            for (&d, html) in depths.iter().zip(made) {
+                self.made.insert((template, d, self.card_fps[i]), html);
+            }
+        }
+        Ok(depths
+            .iter()
+            .map(|&d| {
+                let at_depth = self
+                    .card_fps
+                    .iter()
+                    .filter_map(|fp| self.made.get(&(template, d, *fp)).cloned())
+                    .collect();
+                (d, at_depth)
+            })
+            .collect())
+    }
+}
+
+/// Every listing's card (`card.html`) for each depth of browse page: a listing appears on
+/// about ten browse pages, and its card is the same on all of them but for how its link
+/// climbs to the top of the site.
 struct CardHtml<'a> {
     by_depth: BTreeMap<usize, Vec<Arc<str>>>,
     /// Each card's fingerprint, in listing order.
@@ -1139,11 +1259,8 @@ impl<'a> CardHtml<'a> {
         depths: impl IntoIterator<Item = usize>,
         fragments: &mut Fragments<'a>,
     ) -> Result<CardHtml<'a>, RenderError> {
-        let mut by_depth = BTreeMap::new();
-        for d in depths {
-            let made = fragments.render(renderer, views, "card.html", "card", d)?;
-            by_depth.insert(d, made);
-        }
+        let depths: Vec<usize> = depths.into_iter().collect();
+        let by_depth = fragments.render_at_depths(renderer, views, "card.html", "card", &depths)?;
         Ok(CardHtml {
             by_depth,
             fps: fragments.card_fps,

@@ -154,6 +154,60 @@ impl Theme {
     }
 }
 
+impl Theme {
+    /// Whether `template` uses `root` only to print it, as `{{ root }}`, and shows no other
+    /// template. Then what it renders for a page at one depth is what it renders at another
+    /// with the climb to the top of the site swapped, so a card can be rendered once for
+    /// every depth of browse page. `CAREPAGES_PLAIN_TEMPLATES` turns this off too, for the
+    /// test that compares.
+    pub fn prints_root_plainly(&self, template: &str) -> bool {
+        std::env::var_os("CAREPAGES_PLAIN_TEMPLATES").is_none()
+            && self
+                .sources
+                .get(template)
+                .is_some_and(|s| prints_root_plainly(s))
+    }
+}
+
+/// See [`Theme::prints_root_plainly`]. Any other mention of the word `root`, even in the
+/// markup, or anything that could bring in other template code, says no.
+fn prints_root_plainly(source: &str) -> bool {
+    // Comments show nothing, so what they say does not count.
+    let mut code = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(at) = rest.find("{#") {
+        code.push_str(&rest[..at]);
+        rest = rest[at..].find("#}").map_or("", |end| &rest[at + end + 2..]);
+    }
+    code.push_str(rest);
+    let source = code.as_str();
+    let brings_in_others = source.contains("__tera_context")
+        || source.contains("::")
+        || source.split("{%").skip(1).any(|tag| {
+            let keyword = tag.trim_start_matches('-').split_whitespace().next();
+            matches!(
+                keyword,
+                Some("include" | "import" | "extends" | "macro" | "block" | "raw")
+            )
+        });
+    if brings_in_others {
+        return false;
+    }
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let words = source
+        .match_indices("root")
+        .filter(|(at, _)| {
+            !source[..*at].ends_with(is_word) && !source[at + 4..].starts_with(is_word)
+        })
+        .count();
+    let printed = source
+        .split("{{")
+        .skip(1)
+        .filter(|rest| rest.split("}}").next().map(str::trim) == Some("root"))
+        .count();
+    words == printed
+}
+
 fn templates_engine(
     theme: &str,
     templates: &BTreeMap<String, String>,
@@ -481,6 +535,30 @@ mod tests {
         // Text that would read as template code is left to Tera.
         let tricky = serde_json::json!({"t": {"x": "{{ oops }}"}});
         assert_eq!(write_in_constants("{{ t.x }}", &tricky, true), "{{ t.x }}");
+    }
+
+    #[test]
+    fn only_templates_that_just_print_root_are_rendered_once_for_all_depths() {
+        assert!(prints_root_plainly(
+            "<a href=\"{{ root }}{{ card.url }}\">{{card.name}}</a><img src=\"{{root}}x\">"
+        ));
+        assert!(prints_root_plainly("<p>{{ card.name }}</p>"));
+        for source in [
+            "{% if root %}<a href=\"{{ root }}\">{% endif %}",
+            "<a href=\"{{ root | safe }}\">",
+            "{{ root ~ 'x' }}",
+            "{% set up = root %}{{ up }}",
+            "<p class=\"root\">{{ root }}</p>",
+            "{% include \"other.html\" %}{{ root }}",
+            "{{ m::link(url=card.url) }}",
+            "{{ __tera_context }}",
+            "{% raw %}{{ root }}{% endraw %}",
+        ] {
+            assert!(!prints_root_plainly(source), "{source}");
+        }
+        // Names that merely contain the word are other variables, and comments show nothing.
+        assert!(prints_root_plainly("{{ roots }}{{ grassroot }}{{ root }}"));
+        assert!(prints_root_plainly("{# uses `root` #}<a href=\"{{ root }}\">{# root #}"));
     }
 
     #[test]
