@@ -97,12 +97,14 @@ pub fn write_documents(
             if let Some((path, entry)) = before.0.get(&l.fingerprint) {
                 return Ok((l.fingerprint, Arc::clone(path), Arc::clone(entry), true));
             }
-            let path = service_path(&service_id(l).to_string());
-            let doc = service(council, l, today);
+            let id = service_id(l);
+            let path = service_path(&id.to_string());
+            let parts = ServiceParts::of(&id, council, l);
+            let doc = service(&parts, &id, council, l, today);
             let text = serde_json::to_vec(&doc).map_err(|e| io(&path)(e.into()))?;
             sink.write(&path, &text).map_err(io(&path))?;
             let entry =
-                serde_json::to_string(&list_entry(&doc)).map_err(|e| io(&path)(e.into()))?;
+                serde_json::to_string(&doc.list_entry()).map_err(|e| io(&path)(e.into()))?;
             Ok((l.fingerprint, Arc::from(path), Arc::from(entry), false))
         })
         .collect::<Result<_, super::PublishError>>()?;
@@ -182,39 +184,6 @@ fn services_page<'a>(entries: impl ExactSizeIterator<Item = &'a str> + Clone) ->
     page
 }
 
-/// A service as the `/services` list shows it: its one-to-one fields and its organization,
-/// without the arrays of related records (the API reference's "list" shape), so the list
-/// stays small for a council with a thousand listings. Serialized straight from the full
-/// document, without copying it.
-fn list_entry(service: &Value) -> ListEntry<'_> {
-    ListEntry(service)
-}
-
-struct ListEntry<'a>(&'a Value);
-
-impl serde::Serialize for ListEntry<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        match self.0 {
-            Value::Object(map) => {
-                let mut out = serializer.serialize_map(None)?;
-                for (k, v) in map.iter().filter(|(_, v)| !v.is_array()) {
-                    out.serialize_entry(k, v)?;
-                }
-                out.end()
-            }
-            other => other.serialize(serializer),
-        }
-    }
-}
-
-impl std::fmt::Display for ListEntry<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = serde_json::to_string(self).map_err(|_| std::fmt::Error)?;
-        f.write_str(&text)
-    }
-}
-
 /// The listing's service id: its `id` when that is a UUID (it always is when the built-in
 /// listing schema checked it), otherwise a UUID made from whatever the id is.
 fn service_id(listing: &Listing) -> Uuid {
@@ -226,49 +195,170 @@ fn child_id(service: &Uuid, kind: &str, key: &str) -> Uuid {
     Uuid::new_v5(service, format!("{kind}/{key}").as_bytes())
 }
 
+/// Whether a text is left out of a document: the feed writes no empty fields.
+fn blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+/// [`blank`] for an optional text.
+fn absent<T: AsRef<str>>(text: &Option<T>) -> bool {
+    text.as_ref().is_none_or(|t| blank(t.as_ref()))
+}
+
+/// `GET /services/{id}`. Fields are in alphabetical order, as every object in the feed
+/// is (the order it had when it was built as a JSON map), and empty ones are left out.
+/// The related records are borrowed, so the `/services` list's shape is the same struct
+/// without them.
+#[derive(serde::Serialize)]
+struct Service<'a> {
+    #[serde(skip_serializing_if = "blank")]
+    accreditations: String,
+    #[serde(skip_serializing_if = "absent")]
+    alert: Option<&'static str>,
+    #[serde(skip_serializing_if = "absent")]
+    assured_date: Option<String>,
+    #[serde(skip_serializing_if = "absent")]
+    assurer_email: Option<String>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    attributes: &'a [Attribute],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    contacts: &'a [Contact],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    cost_options: &'a [CostOption],
+    #[serde(skip_serializing_if = "blank")]
+    description: String,
+    #[serde(skip_serializing_if = "absent")]
+    email: Option<String>,
+    id: String,
+    last_modified: String,
+    #[serde(skip_serializing_if = "blank")]
+    name: &'a str,
+    organization: Organization<'a>,
+    organization_id: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    schedules: &'a [Schedule],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    service_areas: &'a [ServiceArea],
+    status: &'static str,
+    #[serde(skip_serializing_if = "absent")]
+    url: Option<String>,
+}
+
+impl Service<'_> {
+    /// The service as the `/services` list shows it: its one-to-one fields and its
+    /// organization, without the arrays of related records (the API reference's "list"
+    /// shape), so the list stays small for a council with a thousand listings.
+    fn list_entry(&self) -> Service<'_> {
+        Service {
+            attributes: &[],
+            contacts: &[],
+            cost_options: &[],
+            schedules: &[],
+            service_areas: &[],
+            accreditations: self.accreditations.clone(),
+            alert: self.alert,
+            assured_date: self.assured_date.clone(),
+            assurer_email: self.assurer_email.clone(),
+            description: self.description.clone(),
+            email: self.email.clone(),
+            id: self.id.clone(),
+            last_modified: self.last_modified.clone(),
+            name: self.name,
+            organization: self.organization.clone(),
+            organization_id: self.organization_id.clone(),
+            status: self.status,
+            url: self.url.clone(),
+        }
+    }
+}
+
+/// A service's related records, which [`Service`] borrows.
+struct ServiceParts {
+    attributes: Vec<Attribute>,
+    contacts: Vec<Contact>,
+    cost_options: Vec<CostOption>,
+    schedules: Vec<Schedule>,
+    service_areas: Vec<ServiceArea>,
+}
+
+impl ServiceParts {
+    fn of(id: &Uuid, council: &Council, listing: &Listing) -> ServiceParts {
+        let f = &listing.front;
+        ServiceParts {
+            attributes: attributes(id, f),
+            contacts: contacts(id, f),
+            cost_options: cost_options(id, f),
+            schedules: schedules(id, f),
+            service_areas: service_areas(id, council, f),
+        }
+    }
+}
+
 /// The full service, as `GET /services/{id}` returns it.
-fn service(council: &Council, listing: &Listing, today: time::Date) -> Value {
+fn service<'a>(
+    parts: &'a ServiceParts,
+    id: &Uuid,
+    council: &Council,
+    listing: &'a Listing,
+    today: time::Date,
+) -> Service<'a> {
     let f = &listing.front;
-    let id = service_id(listing);
     let checked = last_checked(f, today);
     let page = format!(
         "{}{}",
         council.settings.base_url,
         crate::render::listing_url(&listing.slug)
     );
-    let organization = organization(&id, f);
-    let doc = json!({
-        "id": id.to_string(),
-        "organization_id": organization["id"].clone(),
-        "name": f.name.trim(),
-        "description": description(listing),
-        "url": web_address(&page),
-        "email": f.contact.email.as_deref().and_then(email_address),
-        "status": status(&f.status),
-        "alert": alert(f),
-        "accreditations": accreditations(council, f),
-        "assured_date": checked.map(|d| d.to_string()),
-        "assurer_email": council.settings.contact.email.as_deref().and_then(email_address),
-        "last_modified": format!("{}T00:00:00.000Z", checked.unwrap_or(today)),
-        "organization": organization,
-        "schedules": schedules(&id, f),
-        "service_areas": service_areas(&id, council, f),
-        "cost_options": cost_options(&id, f),
-        "contacts": contacts(&id, f),
-        "attributes": attributes(&id, f),
-    });
-    prune(doc)
+    let organization = organization(id, f);
+    Service {
+        id: id.to_string(),
+        organization_id: organization.id.clone(),
+        name: f.name.trim(),
+        description: description(listing),
+        url: web_address(&page),
+        email: f.contact.email.as_deref().and_then(email_address),
+        status: status(&f.status),
+        alert: alert(f),
+        accreditations: accreditations(council, f),
+        assured_date: checked.map(|d| d.to_string()),
+        assurer_email: council
+            .settings
+            .contact
+            .email
+            .as_deref()
+            .and_then(email_address),
+        last_modified: format!("{}T00:00:00.000Z", checked.unwrap_or(today)),
+        organization,
+        schedules: &parts.schedules,
+        service_areas: &parts.service_areas,
+        cost_options: &parts.cost_options,
+        contacts: &parts.contacts,
+        attributes: &parts.attributes,
+    }
+}
+
+#[derive(serde::Serialize, Clone)]
+struct Organization<'a> {
+    #[serde(skip_serializing_if = "blank")]
+    description: &'a str,
+    #[serde(skip_serializing_if = "absent")]
+    email: Option<String>,
+    id: String,
+    #[serde(skip_serializing_if = "blank")]
+    name: &'a str,
+    #[serde(skip_serializing_if = "absent")]
+    website: Option<String>,
 }
 
 /// One enterprise is one organization, named as the service is.
-fn organization(service: &Uuid, f: &FrontMatter) -> Value {
-    json!({
-        "id": child_id(service, "organization", "").to_string(),
-        "name": f.name.trim(),
-        "description": f.summary.trim(),
-        "email": f.contact.email.as_deref().and_then(email_address),
-        "website": f.contact.website.as_deref().and_then(web_address),
-    })
+fn organization<'a>(service: &Uuid, f: &'a FrontMatter) -> Organization<'a> {
+    Organization {
+        id: child_id(service, "organization", "").to_string(),
+        name: f.name.trim(),
+        description: f.summary.trim(),
+        email: f.contact.email.as_deref().and_then(email_address),
+        website: f.contact.website.as_deref().and_then(web_address),
+    }
 }
 
 /// The summary, then the enterprise's own words without markup.
@@ -346,8 +436,18 @@ fn last_checked(f: &FrontMatter, today: time::Date) -> Option<time::Date> {
     Some(date.min(today))
 }
 
+#[derive(serde::Serialize)]
+struct Schedule {
+    byday: String,
+    #[serde(skip_serializing_if = "blank")]
+    description: String,
+    freq: &'static str,
+    id: String,
+    interval: u32,
+}
+
 /// The days the enterprise usually works, as one weekly RFC 5545 rule.
-fn schedules(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
+fn schedules(service: &Uuid, f: &FrontMatter) -> Vec<Schedule> {
     const DAYS: [(&str, &str, &str); 7] = [
         ("mon", "MO", "Monday"),
         ("tue", "TU", "Tuesday"),
@@ -366,13 +466,13 @@ fn schedules(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
     }
     let byday: Vec<&str> = days.iter().map(|d| d.1).collect();
     let names: Vec<&str> = days.iter().map(|d| d.2).collect();
-    vec![json!({
-        "id": child_id(service, "schedule", "weekly").to_string(),
-        "freq": "WEEKLY",
-        "interval": 1,
-        "byday": byday.join(","),
-        "description": format!("Usually available on {}.", and_list(&names)),
-    })]
+    vec![Schedule {
+        id: child_id(service, "schedule", "weekly").to_string(),
+        freq: "WEEKLY",
+        interval: 1,
+        byday: byday.join(","),
+        description: format!("Usually available on {}.", and_list(&names)),
+    }]
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -384,8 +484,19 @@ fn and_list(items: &[&str]) -> String {
     }
 }
 
+#[derive(serde::Serialize)]
+struct ServiceArea {
+    #[serde(skip_serializing_if = "absent")]
+    extent: Option<String>,
+    #[serde(skip_serializing_if = "absent")]
+    extent_type: Option<&'static str>,
+    id: String,
+    #[serde(skip_serializing_if = "blank")]
+    name: String,
+}
+
 /// Towns and postcode districts, never an address: many enterprises work from home.
-fn service_areas(service: &Uuid, council: &Council, f: &FrontMatter) -> Vec<Value> {
+fn service_areas(service: &Uuid, council: &Council, f: &FrontMatter) -> Vec<ServiceArea> {
     let towns = f.service_area.towns.iter().map(|town| {
         let name = council
             .settings
@@ -394,37 +505,48 @@ fn service_areas(service: &Uuid, council: &Council, f: &FrontMatter) -> Vec<Valu
             .find(|a| a.town.eq_ignore_ascii_case(town))
             .map(|a| a.town.trim())
             .unwrap_or(town.trim());
-        json!({
-            "id": child_id(service, "service_area/town", &name.to_lowercase()).to_string(),
-            "name": name,
-        })
+        ServiceArea {
+            id: child_id(service, "service_area/town", &name.to_lowercase()).to_string(),
+            name: name.to_string(),
+            extent: None,
+            extent_type: None,
+        }
     });
     let districts = f.service_area.postcode_districts.iter().map(|d| {
         let district = d.trim().to_uppercase();
-        json!({
-            "id": child_id(service, "service_area/postcode_district", &district).to_string(),
-            "name": format!("{district} postcode district"),
-            "extent": district,
-            "extent_type": "text",
-        })
+        ServiceArea {
+            id: child_id(service, "service_area/postcode_district", &district).to_string(),
+            name: format!("{district} postcode district"),
+            extent: Some(district),
+            extent_type: Some("text"),
+        }
     });
     towns.chain(districts).collect()
 }
 
+#[derive(serde::Serialize)]
+struct CostOption {
+    amount: f64,
+    #[serde(skip_serializing_if = "blank")]
+    amount_description: String,
+    currency: &'static str,
+    id: String,
+    #[serde(skip_serializing_if = "absent")]
+    option: Option<String>,
+}
+
 /// Prices in pounds, with what each one is for.
-fn cost_options(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
+fn cost_options(service: &Uuid, f: &FrontMatter) -> Vec<CostOption> {
     f.cost
         .iter()
         .enumerate()
         .filter(|(_, c)| c.amount.is_finite() && c.amount >= 0.0)
-        .map(|(i, c)| {
-            json!({
-                "id": child_id(service, "cost_option", &i.to_string()).to_string(),
-                "amount": (c.amount * 100.0).round() / 100.0,
-                "amount_description": per_unit(&c.unit),
-                "option": c.description.as_deref().map(str::trim),
-                "currency": "GBP",
-            })
+        .map(|(i, c)| CostOption {
+            id: child_id(service, "cost_option", &i.to_string()).to_string(),
+            amount: (c.amount * 100.0).round() / 100.0,
+            amount_description: per_unit(&c.unit),
+            option: c.description.as_deref().map(|d| d.trim().to_string()),
+            currency: "GBP",
         })
         .collect()
 }
@@ -436,8 +558,24 @@ fn per_unit(unit: &str) -> String {
     }
 }
 
+#[derive(serde::Serialize)]
+struct Contact {
+    id: String,
+    #[serde(skip_serializing_if = "absent")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    phones: Vec<Phone>,
+}
+
+#[derive(serde::Serialize)]
+struct Phone {
+    id: String,
+    #[serde(skip_serializing_if = "blank")]
+    number: String,
+}
+
 /// The contact person by first name only, with the phone number.
-fn contacts(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
+fn contacts(service: &Uuid, f: &FrontMatter) -> Vec<Contact> {
     let c = &f.contact;
     let name = c
         .first_name
@@ -448,20 +586,18 @@ fn contacts(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
     if name.is_none() && phone.is_none() {
         return Vec::new();
     }
-    let phones: Vec<Value> = phone
-        .map(|number| {
-            json!({
-                "id": child_id(service, "phone", "contact").to_string(),
-                "number": number,
-            })
+    let phones: Vec<Phone> = phone
+        .map(|number| Phone {
+            id: child_id(service, "phone", "contact").to_string(),
+            number: number.to_string(),
         })
         .into_iter()
         .collect();
-    vec![json!({
-        "id": child_id(service, "contact", "").to_string(),
-        "name": name,
-        "phones": phones,
-    })]
+    vec![Contact {
+        id: child_id(service, "contact", "").to_string(),
+        name: name.map(str::to_string),
+        phones,
+    }]
 }
 
 /// A term in one of our own vocabularies (`carepages:support_types`, `carepages:who_for`).
@@ -523,10 +659,44 @@ const LGA_SERVICES: &[(&str, &str, &str)] = &[
 /// circumstances, not needs; the LGA circumstances list is not mapped here.
 const LGA_NEEDS: &[(&str, &str, &str)] = &[("companionship", "69", "Social inclusion")];
 
+#[derive(serde::Serialize)]
+struct Attribute {
+    id: String,
+    link_id: String,
+    link_type: &'static str,
+    #[serde(serialize_with = "shared_term")]
+    taxonomy_term: std::sync::Arc<TaxonomyTerm>,
+    taxonomy_term_id: String,
+}
+
+fn shared_term<S: serde::Serializer>(
+    term: &std::sync::Arc<TaxonomyTerm>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&**term, serializer)
+}
+
+/// A term in a taxonomy: ours, or one of the LGA's lists.
+#[derive(serde::Serialize)]
+struct TaxonomyTerm {
+    #[serde(skip_serializing_if = "blank")]
+    description: String,
+    id: String,
+    #[serde(skip_serializing_if = "blank")]
+    name: String,
+    #[serde(skip_serializing_if = "blank")]
+    taxonomy: &'static str,
+    taxonomy_id: String,
+    #[serde(skip_serializing_if = "blank")]
+    term: String,
+    #[serde(skip_serializing_if = "absent")]
+    term_uri: Option<String>,
+}
+
 /// Taxonomy links: our own support types and who-it-is-for terms, and the LGA terms that
 /// match (each once, even when two support types share one).
-fn attributes(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
-    let mut terms: Vec<(&'static str, Value)> = Vec::new();
+fn attributes(service: &Uuid, f: &FrontMatter) -> Vec<Attribute> {
+    let mut terms: Vec<(&'static str, std::sync::Arc<TaxonomyTerm>)> = Vec::new();
     for key in &f.support_types {
         terms.push((SUPPORT_TYPES.link_type, own_term(&SUPPORT_TYPES, key)));
     }
@@ -546,26 +716,31 @@ fn attributes(service: &Uuid, f: &FrontMatter) -> Vec<Value> {
         terms.push((WHO_FOR.link_type, own_term(&WHO_FOR, key)));
     }
     let mut seen = std::collections::BTreeSet::new();
+    let link_id = service.to_string();
     terms
         .into_iter()
-        .filter(|(_, term)| seen.insert(term["id"].as_str().unwrap_or_default().to_string()))
-        .map(|(link_type, term)| {
-            let term_id = term["id"].as_str().unwrap_or_default().to_string();
-            json!({
-                "id": child_id(service, "attribute", &term_id).to_string(),
-                "link_id": service.to_string(),
-                "link_type": link_type,
-                "taxonomy_term_id": term_id,
-                "taxonomy_term": term,
-            })
+        .filter(|(_, term)| seen.insert(term.id.clone()))
+        .map(|(link_type, term)| Attribute {
+            id: child_id(service, "attribute", &term.id).to_string(),
+            link_id: link_id.clone(),
+            link_type,
+            taxonomy_term_id: term.id.clone(),
+            taxonomy_term: term,
         })
         .collect()
 }
 
 /// A taxonomy term is the same in every listing that uses it: each is made once per
-/// thread and copied after that (making one hashes two UUIDs).
-fn remembered_term(taxonomy: &'static str, key: &str, make: impl FnOnce() -> Value) -> Value {
-    type Terms = rustc_hash::FxHashMap<&'static str, rustc_hash::FxHashMap<String, Value>>;
+/// thread and shared after that (making one hashes two UUIDs).
+fn remembered_term(
+    taxonomy: &'static str,
+    key: &str,
+    make: impl FnOnce() -> TaxonomyTerm,
+) -> std::sync::Arc<TaxonomyTerm> {
+    type Terms = rustc_hash::FxHashMap<
+        &'static str,
+        rustc_hash::FxHashMap<String, std::sync::Arc<TaxonomyTerm>>,
+    >;
     thread_local! {
         static TERMS: std::cell::RefCell<Terms> = Default::default();
     }
@@ -573,47 +748,64 @@ fn remembered_term(taxonomy: &'static str, key: &str, make: impl FnOnce() -> Val
         let mut terms = terms.borrow_mut();
         let of_taxonomy = terms.entry(taxonomy).or_default();
         match of_taxonomy.get(key) {
-            Some(term) => term.clone(),
+            Some(term) => std::sync::Arc::clone(term),
             None => {
-                let term = make();
-                of_taxonomy.insert(key.to_string(), term.clone());
+                let term = std::sync::Arc::new(make());
+                of_taxonomy.insert(key.to_string(), std::sync::Arc::clone(&term));
                 term
             }
         }
     })
 }
 
-fn own_term(vocabulary: &OwnVocabulary, key: &str) -> Value {
+fn own_term(vocabulary: &OwnVocabulary, key: &str) -> std::sync::Arc<TaxonomyTerm> {
     remembered_term(vocabulary.taxonomy, key, || make_own_term(vocabulary, key))
 }
 
-fn make_own_term(vocabulary: &OwnVocabulary, key: &str) -> Value {
+fn make_own_term(vocabulary: &OwnVocabulary, key: &str) -> TaxonomyTerm {
     let name = label(key);
-    json!({
-        "id": Uuid::new_v5(&NAMESPACE, format!("{}/{key}", vocabulary.taxonomy).as_bytes()).to_string(),
-        "name": name,
-        "term": key,
-        "description": format!("{}: {}.", vocabulary.what, name.to_lowercase()),
-        "taxonomy": vocabulary.taxonomy,
-        "taxonomy_id": Uuid::new_v5(&NAMESPACE, vocabulary.taxonomy.as_bytes()).to_string(),
-    })
+    TaxonomyTerm {
+        id: Uuid::new_v5(
+            &NAMESPACE,
+            format!("{}/{key}", vocabulary.taxonomy).as_bytes(),
+        )
+        .to_string(),
+        description: format!("{}: {}.", vocabulary.what, name.to_lowercase()),
+        name,
+        term: key.to_string(),
+        taxonomy: vocabulary.taxonomy,
+        taxonomy_id: Uuid::new_v5(&NAMESPACE, vocabulary.taxonomy.as_bytes()).to_string(),
+        term_uri: None,
+    }
 }
 
-fn lga_term(list: &'static str, list_name: &str, kind: &str, id: &str, label: &str) -> Value {
+fn lga_term(
+    list: &'static str,
+    list_name: &str,
+    kind: &str,
+    id: &str,
+    label: &str,
+) -> std::sync::Arc<TaxonomyTerm> {
     remembered_term(list, id, || make_lga_term(list, list_name, kind, id, label))
 }
 
-fn make_lga_term(list: &str, list_name: &str, kind: &str, id: &str, label: &str) -> Value {
+fn make_lga_term(
+    list: &'static str,
+    list_name: &str,
+    kind: &str,
+    id: &str,
+    label: &str,
+) -> TaxonomyTerm {
     let uri = format!("http://id.esd.org.uk/{kind}/{id}");
-    json!({
-        "id": Uuid::new_v5(&Uuid::NAMESPACE_URL, uri.as_bytes()).to_string(),
-        "name": label,
-        "term": id,
-        "description": format!("LGA {list_name} list, term {id}: {label}."),
-        "taxonomy": list,
-        "taxonomy_id": Uuid::new_v5(&Uuid::NAMESPACE_URL, list.as_bytes()).to_string(),
-        "term_uri": uri,
-    })
+    TaxonomyTerm {
+        id: Uuid::new_v5(&Uuid::NAMESPACE_URL, uri.as_bytes()).to_string(),
+        name: label.to_string(),
+        term: id.to_string(),
+        description: format!("LGA {list_name} list, term {id}: {label}."),
+        taxonomy: list,
+        taxonomy_id: Uuid::new_v5(&Uuid::NAMESPACE_URL, list.as_bytes()).to_string(),
+        term_uri: Some(uri),
+    }
 }
 
 /// A readable label for an enumeration key (`home_help` → `Home help`). The feed is not
@@ -624,33 +816,6 @@ pub(crate) fn label(key: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
-    }
-}
-
-/// Drops nulls, empty strings and empty arrays from every object, so optional fields are
-/// left out rather than written empty.
-fn prune(mut value: Value) -> Value {
-    prune_in_place(&mut value);
-    value
-}
-
-fn prune_in_place(value: &mut Value) {
-    match value {
-        Value::Object(map) => map.retain(|_, v| {
-            prune_in_place(v);
-            !is_empty(v)
-        }),
-        Value::Array(items) => items.iter_mut().for_each(prune_in_place),
-        _ => {}
-    }
-}
-
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(items) => items.is_empty(),
-        _ => false,
     }
 }
 

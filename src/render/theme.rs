@@ -177,7 +177,9 @@ fn prints_root_plainly(source: &str) -> bool {
     let mut rest = source;
     while let Some(at) = rest.find("{#") {
         code.push_str(&rest[..at]);
-        rest = rest[at..].find("#}").map_or("", |end| &rest[at + end + 2..]);
+        rest = rest[at..]
+            .find("#}")
+            .map_or("", |end| &rest[at + end + 2..]);
     }
     code.push_str(rest);
     let source = code.as_str();
@@ -558,7 +560,9 @@ mod tests {
         }
         // Names that merely contain the word are other variables, and comments show nothing.
         assert!(prints_root_plainly("{{ roots }}{{ grassroot }}{{ root }}"));
-        assert!(prints_root_plainly("{# uses `root` #}<a href=\"{{ root }}\">{# root #}"));
+        assert!(prints_root_plainly(
+            "{# uses `root` #}<a href=\"{{ root }}\">{# root #}"
+        ));
     }
 
     #[test]
