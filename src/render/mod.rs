@@ -728,33 +728,27 @@ fn browse_pages(
         &all,
         card_html,
     )?;
-    type KeysOf = fn(&ListingView) -> Vec<&str>;
-    let facets: [(&str, &Vec<Term>, KeysOf); 4] = [
-        ("support", &nav.support, |v| {
-            v.support_types.iter().map(|t| t.key.as_str()).collect()
-        }),
-        ("who_for", &nav.who_for, |v| {
-            v.who_for.iter().map(|t| t.key.as_str()).collect()
-        }),
-        ("town", &nav.towns, |v| {
-            v.towns.iter().map(|t| t.key.as_str()).collect()
-        }),
-        ("district", &nav.districts, |v| {
-            v.postcode_districts
-                .iter()
-                .map(|t| t.key.as_str())
-                .collect()
-        }),
+    type TermsOf = fn(&ListingView) -> &[Term];
+    let facets: [(&str, &Vec<Term>, TermsOf); 4] = [
+        ("support", &nav.support, |v| &v.support_types),
+        ("who_for", &nav.who_for, |v| &v.who_for),
+        ("town", &nav.towns, |v| &v.towns),
+        ("district", &nav.districts, |v| &v.postcode_districts),
     ];
-    for (kind, terms, keys_of) in &facets {
-        // One pass over the listings files every card under its terms, in listing order.
+    for (kind, terms, terms_of) in &facets {
+        // One pass over the listings files every card under its terms, in listing order
+        // (a term a listing names twice, once).
         let mut by_term: FxHashMap<std::borrow::Cow<str>, Vec<usize>> = FxHashMap::default();
         for (i, v) in views.iter().enumerate() {
-            let mut keys: Vec<std::borrow::Cow<str>> =
-                keys_of(v.as_ref()).into_iter().map(lower_case).collect();
-            keys.sort_unstable();
-            keys.dedup();
-            for key in keys {
+            let own = terms_of(v.as_ref());
+            for (j, t) in own.iter().enumerate() {
+                let key = lower_case(&t.key);
+                if own[..j]
+                    .iter()
+                    .any(|earlier| lower_case(&earlier.key) == key)
+                {
+                    continue;
+                }
                 by_term.entry(key).or_default().push(i);
             }
         }
