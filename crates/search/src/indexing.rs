@@ -177,7 +177,10 @@ fn keyed_in_name_order(docs: &[SearchDoc]) -> Vec<((String, &str, &str), &Search
 /// Puts listings in the order an index holds them. Keeping the `base_docs` of
 /// [`patch_index`] in this order saves the patch sorting them.
 pub fn sort_in_name_order(docs: &mut [SearchDoc]) {
-    docs.sort_by_cached_key(|doc| (doc.name.to_lowercase(), doc.name.clone(), doc.slug.clone()));
+    docs.sort_by_cached_key(|doc| {
+        let (lower, name, slug) = name_key(doc);
+        (lower, name.to_owned(), slug.to_owned())
+    });
 }
 
 /// `meta.json` (compacted) and the segment's files, with the segment's random id made `id`.
