@@ -104,7 +104,7 @@ pub fn write_documents(
             let text = serde_json::to_vec(&doc).map_err(|e| io(&path)(e.into()))?;
             sink.write(&path, &text).map_err(io(&path))?;
             let entry =
-                serde_json::to_string(&doc.list_entry()).map_err(|e| io(&path)(e.into()))?;
+                serde_json::to_string(&doc.into_list_entry()).map_err(|e| io(&path)(e.into()))?;
             Ok((l.fingerprint, Arc::from(path), Arc::from(entry), false))
         })
         .collect::<Result<_, super::PublishError>>()?;
@@ -248,26 +248,14 @@ impl Service<'_> {
     /// The service as the `/services` list shows it: its one-to-one fields and its
     /// organization, without the arrays of related records (the API reference's "list"
     /// shape), so the list stays small for a council with a thousand listings.
-    fn list_entry(&self) -> Service<'_> {
+    fn into_list_entry(self) -> Self {
         Service {
             attributes: &[],
             contacts: &[],
             cost_options: &[],
             schedules: &[],
             service_areas: &[],
-            accreditations: self.accreditations.clone(),
-            alert: self.alert,
-            assured_date: self.assured_date.clone(),
-            assurer_email: self.assurer_email.clone(),
-            description: self.description.clone(),
-            email: self.email.clone(),
-            id: self.id.clone(),
-            last_modified: self.last_modified.clone(),
-            name: self.name,
-            organization: self.organization.clone(),
-            organization_id: self.organization_id.clone(),
-            status: self.status,
-            url: self.url.clone(),
+            ..self
         }
     }
 }
@@ -337,7 +325,7 @@ fn service<'a>(
     }
 }
 
-#[derive(serde::Serialize, Clone)]
+#[derive(serde::Serialize)]
 struct Organization<'a> {
     #[serde(skip_serializing_if = "blank")]
     description: &'a str,
