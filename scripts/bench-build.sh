@@ -7,10 +7,12 @@
 # carepages/(hugo+pagefind), and the time per listing, so growth with size can be seen.
 #   scripts/bench-build.sh [SIZES] [RUNS]      defaults: 10000 5
 #   scripts/bench-build.sh "1000 10000 50000" 5
-# MODE=fresh (the default) starts every build from an empty output folder; MODE=rebuild
-# builds into the output of the tool's previous build, as a council's CI or a second
-# `build` on the same machine does (each tool has two untimed builds first); MODE=both
-# runs the two one after the other.
+# MODE=fresh (the default) starts every build in a new, empty output folder, as a CI
+# machine with a fresh clone does; MODE=rebuild builds into the output of the tool's
+# previous build, as a council's CI or a second `build` on the same machine does (each
+# tool has two untimed builds first); MODE=both runs the two one after the other.
+# Fresh builds' folders are kept until a size's runs are done, and nothing is timed
+# within a minute of deleting them (see settle below).
 # Needs python3, GNU time (/usr/bin/time) and bc; Debian's hugo for the comparison; npm
 # for Pagefind, installed on first use into PAGEFIND_CACHE (~/.cache/carepages-bench).
 # Corpora are generated once into BENCH_DIR (/tmp/carepages-bench)/<size>.
@@ -76,7 +78,6 @@ fi
 timed() { # label command...
   local label=$1; shift
   local start end
-  [ "$mode" = fresh ] && rm -rf "$work/out-$label"
   # The last run's files are flushed to disk first, so no run pays for another's writes.
   sync
   start=$(date +%s%N)
@@ -87,6 +88,21 @@ timed() { # label command...
   end=$(date +%s%N)
   printf '%.3f %s\n' "$(echo "($end-$start)/1000000000" | bc -l)" "$(tail -1 "$work/time.txt")" \
     >>"$work/times-$label"
+}
+
+# On ext4 without a journal (as on these machines) a new file skips every inode freed in
+# the last 60 seconds (`recently_deleted` in the kernel's fs/ext4/ialloc.c), and with tens
+# of thousands freed that made a build right after `rm -rf` of the last one 2-4 times
+# slower, for every tool. A fresh CI machine has freed nothing, so deletions are flushed
+# and left to age before anything is timed.
+settle() {
+  sync
+  sleep "${SETTLE_SECONDS:-65}"
+}
+
+# Where a timed build writes: a new folder for each fresh build, the same one for rebuilds.
+out_dir() { # label pass
+  if [ "$mode" = fresh ]; then echo "$work/fresh-$1-$2"; else echo "$work/out-$1"; fi
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -101,6 +117,8 @@ for n in $sizes; do
   [ "$have_hugo" = 1 ] && labels+=(hugo)
   [ -n "$pagefind" ] && labels+=(hugo+pagefind)
   for l in "${labels[@]}"; do rm -f "$work/times-$l" && rm -rf "$work/out-$l"; done
+  rm -rf "$work"/fresh-*
+  settle
 
   # A rebuild needs previous builds in place: two untimed builds of each tool, so that
   # every timed run finds what a build machine that keeps its output has (carepages
@@ -110,18 +128,20 @@ for n in $sizes; do
   for pass in $(seq "$passes"); do
     if [ "$mode" = rebuild ] && [ "$pass" -le 2 ]; then keep=0; else keep=1; fi
     timed carepages "$bin" build --content "$work/carepages/content" \
-      --output "$work/out-carepages" --today 2026-11-25
+      --output "$(out_dir carepages "$pass")" --today 2026-11-25
     if [ "$have_hugo" = 1 ]; then
-      timed hugo hugo --minify --quiet -s "$work/hugo" -d "$work/out-hugo"
+      timed hugo hugo --minify --quiet -s "$work/hugo" -d "$(out_dir hugo "$pass")"
     fi
     if [ -n "$pagefind" ]; then
       timed hugo+pagefind sh -c 'hugo --minify --quiet -s "$1" -d "$2" && "$3" --site "$2"' \
-        sh "$work/hugo" "$work/out-hugo+pagefind" "$pagefind"
+        sh "$work/hugo" "$(out_dir hugo+pagefind "$pass")" "$pagefind"
     fi
     if [ "$keep" = 0 ]; then
       for l in "${labels[@]}"; do rm -f "$work/times-$l"; done
     fi
   done
+
+  if [ "$mode" = fresh ]; then rm -rf "$work"/fresh-*; fi
 
   echo
   [ "$have_hugo" = 1 ] && [ -z "$pagefind" ] && echo "(no hugo+pagefind row: Pagefind is not available)"
