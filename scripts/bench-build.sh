@@ -11,8 +11,7 @@
 # machine with a fresh clone does; MODE=rebuild builds into the output of the tool's
 # previous build, as a council's CI or a second `build` on the same machine does (each
 # tool has two untimed builds first); MODE=both runs the two one after the other.
-# Fresh builds' folders are kept until a size's runs are done, and nothing is timed
-# within a minute of deleting them (see settle below).
+# Old outputs are deleted and left to age before anything is timed (see settle below).
 # Needs python3, GNU time (/usr/bin/time) and bc; Debian's hugo for the comparison; npm
 # for Pagefind, installed on first use into PAGEFIND_CACHE (~/.cache/carepages-bench).
 # Corpora are generated once into BENCH_DIR (/tmp/carepages-bench)/<size>.
@@ -91,13 +90,16 @@ timed() { # label command...
 }
 
 # On ext4 without a journal (as on these machines) a new file skips every inode freed in
-# the last 60 seconds (`recently_deleted` in the kernel's fs/ext4/ialloc.c), and with tens
-# of thousands freed that made a build right after `rm -rf` of the last one 2-4 times
-# slower, for every tool. A fresh CI machine has freed nothing, so deletions are flushed
-# and left to age before anything is timed.
+# the last 60 seconds, or 360 seconds once its inode table block is written to again
+# (`recently_deleted` in the kernel's fs/ext4/ialloc.c). With tens of thousands freed, a
+# build soon after `rm -rf` of the last one was 2-4 times slower, for every tool, and a
+# fresh CI machine has freed nothing. So old outputs are deleted before anything is timed,
+# then flushed and left to age; fresh builds' folders are kept until the script ends.
 settle() {
+  local seconds="${SETTLE_SECONDS:-370}"
+  echo "waiting ${seconds} s for the deleted outputs to age (SETTLE_SECONDS=0 skips this)" >&2
   sync
-  sleep "${SETTLE_SECONDS:-65}"
+  sleep "$seconds"
 }
 
 # Where a timed build writes: a new folder for each fresh build, the same one for rebuilds.
@@ -107,18 +109,30 @@ out_dir() { # label pass
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-summary=()
+labels=(carepages)
+[ "$have_hugo" = 1 ] && labels+=(hugo)
+[ -n "$pagefind" ] && labels+=(hugo+pagefind)
+
+# Corpora first, and every old output out of the way, before the first timed build.
+deleted=0
 for n in $sizes; do
   work="$base/$n"
   mkdir -p "$work"
   [ -d "$work/carepages" ] || python3 "$gen" carepages "$n" "$work/carepages" >/dev/null
   [ "$have_hugo" = 1 ] && { [ -d "$work/hugo" ] || python3 "$gen" hugo "$n" "$work/hugo" >/dev/null; }
-  labels=(carepages)
-  [ "$have_hugo" = 1 ] && labels+=(hugo)
-  [ -n "$pagefind" ] && labels+=(hugo+pagefind)
-  for l in "${labels[@]}"; do rm -f "$work/times-$l" && rm -rf "$work/out-$l"; done
-  rm -rf "$work"/fresh-*
-  settle
+  for old in "$work"/out-* "$work"/fresh-*; do
+    [ -e "$old" ] && { rm -rf "$old"; deleted=1; }
+  done
+  rm -f "$work"/times-*
+done
+[ "$deleted" = 1 ] && settle
+if [ "$mode" = fresh ]; then
+  trap 'for n in $sizes; do rm -rf "$base/$n"/fresh-*; done' EXIT
+fi
+
+summary=()
+for n in $sizes; do
+  work="$base/$n"
 
   # A rebuild needs previous builds in place: two untimed builds of each tool, so that
   # every timed run finds what a build machine that keeps its output has (carepages
@@ -140,8 +154,6 @@ for n in $sizes; do
       for l in "${labels[@]}"; do rm -f "$work/times-$l"; done
     fi
   done
-
-  if [ "$mode" = fresh ]; then rm -rf "$work"/fresh-*; fi
 
   echo
   [ "$have_hugo" = 1 ] && [ -z "$pagefind" ] && echo "(no hugo+pagefind row: Pagefind is not available)"
