@@ -586,6 +586,33 @@ mod tests {
     }
 
     #[test]
+    fn a_first_build_makes_its_folders_and_the_next_build_knows_its_files() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = Staging::begin(dir.path(), "c").expect("staging");
+        first.write("a/b/index.html", b"deep").expect("write");
+        first.write("a/index.html", b"shallow").expect("write");
+        first.write("a/b/other.html", b"draft").expect("write");
+        first.write("a/b/other.html", b"final").expect("write");
+        first.swap_in().expect("swap");
+        let site = dir.path().join("c");
+        let read = |name: &str| std::fs::read(site.join(name)).expect("read");
+        assert_eq!(read("a/b/index.html"), b"deep");
+        assert_eq!(read("a/index.html"), b"shallow");
+        assert_eq!(read("a/b/other.html"), b"final");
+        let inode = |name: &str| std::fs::metadata(site.join(name)).expect("metadata").ino();
+        let deep = inode("a/b/index.html");
+
+        // The first build's list of files lets the second see, without reading it, that
+        // the deep page has not changed: it is linked, not written again.
+        let second = Staging::begin(dir.path(), "c").expect("staging");
+        second.write("a/b/index.html", b"deep").expect("write");
+        second.swap_in().expect("swap");
+        assert_eq!(inode("a/b/index.html"), deep);
+        assert!(!site.join("a/index.html").exists());
+    }
+
+    #[test]
     fn a_live_file_edited_by_hand_is_put_right_by_the_next_build() {
         let dir = tempfile::tempdir().expect("tempdir");
         let build = || {
