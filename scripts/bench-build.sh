@@ -94,7 +94,8 @@ timed() { # label command...
 # (`recently_deleted` in the kernel's fs/ext4/ialloc.c). With tens of thousands freed, a
 # build soon after `rm -rf` of the last one was 2-4 times slower, for every tool, and a
 # fresh CI machine has freed nothing. So old outputs are deleted before anything is timed,
-# then flushed and left to age; fresh builds' folders are kept until the script ends.
+# then flushed and left to age; fresh builds' folders are left for the next run to delete,
+# so that MODE=both's rebuilds, or any run after, wait for them too.
 settle() {
   local seconds="${SETTLE_SECONDS:-370}"
   echo "waiting ${seconds} s for the deleted outputs to age (SETTLE_SECONDS=0 skips this)" >&2
@@ -126,9 +127,6 @@ for n in $sizes; do
   rm -f "$work"/times-*
 done
 [ "$deleted" = 1 ] && settle
-if [ "$mode" = fresh ]; then
-  trap 'for n in $sizes; do rm -rf "$base/$n"/fresh-*; done' EXIT
-fi
 
 summary=()
 for n in $sizes; do
