@@ -25,10 +25,9 @@ pub struct Staging {
     recycled: Option<Vec<PathBuf>>,
     /// What the live site's list says of each of its files.
     live: HashMap<PathBuf, Stamp>,
-    /// The staging folder was made by this build, so nothing is in it but what it writes.
-    fresh: bool,
-    /// There is a live site to compare with and link to.
-    has_live: bool,
+    /// A first build: the staging folder was made by this build and no live site stands
+    /// beside it, so nothing can be in the way of a file and nothing can be linked.
+    first: bool,
     /// Every file written, so that what the old tree had and this build did not make can be
     /// removed before the swap, and the new site's list can be written.
     written: std::sync::Mutex<HashMap<PathBuf, Stamp>>,
@@ -153,7 +152,7 @@ impl Staging {
         }
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
         let target = output.join(council);
-        let has_live = target.is_dir();
+        let first = empty && !target.is_dir();
         let live = read_file_list(&file_list(&target))
             .unwrap_or_default()
             .into_iter()
@@ -165,8 +164,7 @@ impl Staging {
             previous,
             recycled,
             live,
-            fresh: empty,
-            has_live,
+            first,
             written: Default::default(),
         })
     }
@@ -254,8 +252,8 @@ impl Staging {
     /// Puts `bytes` at `full`, in the recycled tree, and says what is there now.
     fn place(&self, rel: &Path, full: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
         use std::os::unix::fs::MetadataExt;
-        if self.fresh && !self.has_live {
-            return self.create(full, hash, bytes);
+        if self.first {
+            return create(full, hash, bytes);
         }
         let old = std::fs::symlink_metadata(full);
         match &old {
@@ -321,24 +319,21 @@ impl Staging {
     }
 }
 
-impl Staging {
-    /// Writes a file into a new staging folder with no live site beside it, as a first
-    /// build does: nothing can be in the way and nothing can be linked, so it is created
-    /// straight away, and its folder only when that fails. Looking first cost three path
-    /// lookups a file, a tenth of a first build's time.
-    fn create(&self, full: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
-        let mut file = match std::fs::File::create(full) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(parent) = full.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
-                std::fs::File::create(full)?
+/// Writes a file in a first build: it is created straight away, and its folder only when
+/// that fails. Looking first cost three path lookups a file, about 6% of a first build's
+/// CPU time.
+fn create(full: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
+    let mut file = match std::fs::File::create(full) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = full.parent() {
+                std::fs::create_dir_all(parent)?;
             }
-            other => other?,
-        };
-        std::io::Write::write_all(&mut file, bytes)?;
-        Ok(Stamp::of(hash, &file.metadata()?))
-    }
+            std::fs::File::create(full)?
+        }
+        other => other?,
+    };
+    std::io::Write::write_all(&mut file, bytes)?;
+    Ok(Stamp::of(hash, &file.metadata()?))
 }
 
 /// Makes the folders down to `folder`, replacing any file in the recycled tree that stands
