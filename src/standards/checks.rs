@@ -224,11 +224,11 @@ pub fn check_privacy(
 
 fn privacy_problem(text: &str) -> Option<(&'static str, String, &'static str)> {
     // Every pattern needs a digit (`\d` is any Unicode digit): most lines of a description
-    // have none, and are passed over without running the patterns.
-    if !text
-        .chars()
-        .any(|c| c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric()))
-    {
+    // have none, and are passed over without running the patterns. Bytes are scanned
+    // first; characters are decoded only for text that is not all ASCII.
+    let has_digit = text.bytes().any(|b| b.is_ascii_digit())
+        || (!text.is_ascii() && text.chars().any(char::is_numeric));
+    if !has_digit {
         return None;
     }
     if let Some(m) = privacy::FULL_POSTCODE.find(text) {
