@@ -469,16 +469,15 @@ pub fn render_site_with(
             .filter(|v| v.new_clients.as_ref().is_some_and(|n| n.key != "no"))
             .count(),
     };
-    let mut base = tera::Context::new();
-    base.insert("site", &site);
-    base.insert("t", &theme.strings);
-    base.insert("assets", &assets);
-    base.insert("nav", &nav);
     let has_search = search_index.is_some();
-    base.insert("search", &has_search);
-
-    let constants = base.clone().into_json();
-    let site_fp = fingerprint(&serde_json::to_string(&constants).unwrap_or_default());
+    let constants = serde_json::json!({
+        "site": &site,
+        "t": &theme.strings,
+        "assets": &assets,
+        "nav": &nav,
+        "search": has_search,
+    });
+    let site_fp = fingerprint(&constants.to_string());
     if before.site != Some(site_fp) {
         before.pages.clear();
         before.fragments.clear();
@@ -489,16 +488,26 @@ pub fn render_site_with(
     let page_memo: PageMemo = Mutex::new(std::mem::take(&mut before.pages));
     let tera = match before.tera.take() {
         Some((fp, tera)) if fp == site_fp => tera,
-        _ => Arc::new(
-            theme
+        _ => {
+            let mut tera = theme
                 .for_site(&constants)
                 .map_err(|e| RenderError::Template {
                     page: "index.html".to_string(),
                     template: format!("themes/{}/templates", theme.name),
                     message: e.to_string(),
-                })?,
-        ),
+                })?;
+            // The whole-site values every page shows are given to the templates once, not
+            // copied into each page's own context.
+            if let serde_json::Value::Object(constants) = &constants {
+                for (name, value) in constants {
+                    tera.global_context().insert(name.clone(), value);
+                }
+            }
+            Arc::new(tera)
+        }
     };
+    // Each page's own values; the site's are the templates' global context.
+    let base = tera::Context::new();
     let renderer = PageRenderer {
         theme,
         tera: &tera,
@@ -790,7 +799,7 @@ impl PageRenderer<'_> {
     ) -> Result<String, RenderError> {
         self.page_in(&mut self.base.clone(), path, template, inputs, |ctx| {
             for (k, v) in extra {
-                ctx.insert(*k, v);
+                ctx.insert(k.to_string(), v);
             }
         })
     }
@@ -1089,12 +1098,11 @@ impl Fragments<'_> {
             .map_init(
                 || {
                     let mut ctx = tera::Context::new();
-                    ctx.insert("t", &renderer.theme.strings);
                     ctx.insert("root", &root);
                     ctx
                 },
                 |ctx, &i| {
-                    ctx.insert(key, &views[i].card);
+                    ctx.insert(key.to_string(), &views[i].card);
                     Ok(Arc::from(renderer.fragment(
                         ctx,
                         &views[i].url,
@@ -1177,32 +1185,25 @@ impl Fragments<'_> {
         let climbs: Vec<String> = depths.iter().map(|&d| "../".repeat(d)).collect();
         let rendered: Result<Vec<Vec<Arc<str>>>, RenderError> = missing
             .par_iter()
-            .map_init(
-                || {
-                    let mut ctx = tera::Context::new();
-                    ctx.insert("t", &renderer.theme.strings);
-                    ctx
-                },
-                |ctx, &i| {
-                    let view = &views[i];
-                    ctx.insert(key, &view.card);
-                    if card_holds(&view.card, ROOT_MARKER) {
-                        return climbs
-                            .iter()
-                            .map(|climb| {
-                                ctx.insert("root", climb);
-                                Ok(Arc::from(renderer.fragment(ctx, &view.url, template)?))
-                            })
-                            .collect();
-                    }
-                    ctx.insert("root", ROOT_MARKER);
-                    let html = renderer.fragment(ctx, &view.url, template)?;
-                    Ok(climbs
+            .map_init(tera::Context::new, |ctx, &i| {
+                let view = &views[i];
+                ctx.insert(key.to_string(), &view.card);
+                if card_holds(&view.card, ROOT_MARKER) {
+                    return climbs
                         .iter()
-                        .map(|climb| Arc::from(html.replace(ROOT_MARKER, climb)))
-                        .collect())
-                },
-            )
+                        .map(|climb| {
+                            ctx.insert("root", climb);
+                            Ok(Arc::from(renderer.fragment(ctx, &view.url, template)?))
+                        })
+                        .collect();
+                }
+                ctx.insert("root", ROOT_MARKER);
+                let html = renderer.fragment(ctx, &view.url, template)?;
+                Ok(climbs
+                    .iter()
+                    .map(|climb| Arc::from(html.replace(ROOT_MARKER, climb)))
+                    .collect())
+            })
             .collect();
         let rendered = rendered?;
         if !self.remember {

@@ -125,7 +125,7 @@ impl Theme {
     /// most of Tera's work. The pages are the same either way (tests/build.rs checks).
     ///
     /// Nothing is written in when a template could give one of those names another
-    /// meaning (`set`, `for`, a macro's argument) or shows template code as text (`raw`).
+    /// meaning (`set`, `for`, a component's argument) or shows template code as text (`raw`).
     pub fn for_site(&self, constants: &serde_json::Value) -> Result<tera::Tera, ThemeError> {
         if std::env::var_os("CAREPAGES_PLAIN_TEMPLATES").is_some()
             || self
@@ -142,7 +142,7 @@ impl Theme {
                 // Tera escapes what HTML and XML templates print; only those are written
                 // into, so each value is escaped as Tera would have.
                 let html = name.ends_with(".html") || name.ends_with(".xml");
-                let written = if html && !defines_macros(source) {
+                let written = if html && !defines_components(source) {
                     write_in_constants(source, constants, true)
                 } else {
                     source.clone()
@@ -189,8 +189,15 @@ fn prints_root_plainly(source: &str) -> bool {
             let keyword = tag.trim_start_matches('-').split_whitespace().next();
             matches!(
                 keyword,
-                Some("include" | "import" | "extends" | "macro" | "block" | "raw")
+                Some("include" | "import" | "extends" | "macro" | "component" | "block" | "raw")
             )
+        })
+        // A component call, `{{ <name ... /> }}` or `{% <name> %}`.
+        || ["{{", "{%"].iter().any(|open| {
+            source
+                .split(open)
+                .skip(1)
+                .any(|tag| tag.trim_start_matches('-').trim_start().starts_with('<'))
         });
     if brings_in_others {
         return false;
@@ -215,8 +222,9 @@ fn templates_engine(
     templates: &BTreeMap<String, String>,
 ) -> Result<tera::Tera, ThemeError> {
     let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.set_escape_fn(escape_html);
+    tera.autoescape_on([".html", ".xml"]);
+    tera.set_escape_fn(escape_into);
+    tera.register_filter("json_encode", json_encode);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| ThemeError::Template {
             theme: theme.to_string(),
@@ -230,8 +238,8 @@ const CONSTANTS: [&str; 3] = ["t", "site", "assets"];
 
 /// Whether a template might give `t`, `site` or `assets` another value, or print template
 /// code as text, so that writing the site's values in could change what it shows. (A
-/// macro's arguments are its own: a file of macros is never written into, see
-/// [`defines_macros`].)
+/// component's arguments are its own: a file of components is never written into, see
+/// [`defines_components`].)
 fn rebinds_constants(source: &str) -> bool {
     let mut rest = source;
     while let Some(at) = rest.find("{%") {
@@ -254,13 +262,16 @@ fn rebinds_constants(source: &str) -> bool {
     false
 }
 
-/// Whether a template defines macros. A macro sees only its arguments, which may be named
-/// like the site's constants, so such a file keeps its lookups.
-fn defines_macros(source: &str) -> bool {
-    source
-        .split("{%")
-        .skip(1)
-        .any(|tag| tag.trim_start_matches('-').split_whitespace().next() == Some("macro"))
+/// Whether a template defines components (Tera's macros). A component sees only its
+/// arguments, which may be named like the site's constants, so such a file keeps its
+/// lookups.
+fn defines_components(source: &str) -> bool {
+    source.split("{%").skip(1).any(|tag| {
+        matches!(
+            tag.trim_start_matches('-').split_whitespace().next(),
+            Some("macro" | "component")
+        )
+    })
 }
 
 /// `source` with each `{{ name.path }}` or `{{ assets['file'] }}` whose value in
@@ -375,6 +386,33 @@ fn read_layer(
         merge(strings, layer);
     }
     Ok(())
+}
+
+/// Tera's `json_encode` filter, which Tera 2 leaves to the program: a value as compact
+/// JSON with its keys in order, so the same strings give the same page.
+fn json_encode(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
+    let json = serde_json::to_value(&value).map_err(|e| tera::Error::message(e.to_string()))?;
+    Ok(json.to_string())
+}
+
+/// [`escape_html`] as Tera calls it, writing as it goes.
+fn escape_into(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut done = 0;
+    for (at, b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[done..at])?;
+        out.write_all(escaped)?;
+        done = at + 1;
+    }
+    out.write_all(&bytes[done..])
 }
 
 /// Escapes text for HTML text and quoted attribute values. Unlike Tera's default it leaves
@@ -553,6 +591,8 @@ mod tests {
             "<p class=\"root\">{{ root }}</p>",
             "{% include \"other.html\" %}{{ root }}",
             "{{ m::link(url=card.url) }}",
+            "{{ <link url={card.url} /> }}",
+            "{%- <panel> %}{{ root }}{% </panel> %}",
             "{{ __tera_context }}",
             "{% raw %}{{ root }}{% endraw %}",
         ] {
@@ -570,12 +610,12 @@ mod tests {
         assert!(rebinds_constants("{% set t = 1 %}"));
         assert!(rebinds_constants("{%- for site in sites -%}"));
         assert!(!rebinds_constants(
-            "{% macro card(t, x) %}{{ t.home }}{% endmacro %}"
+            "{% component card(t, x) %}{{ t.home }}{% endcomponent card %}"
         ));
-        assert!(defines_macros(
-            "{%- macro card(t, x) %}{{ t.home }}{% endmacro %}"
+        assert!(defines_components(
+            "{%- component card(t, x) %}{{ t.home }}{% endcomponent card %}"
         ));
-        assert!(!defines_macros("{% if t.home %}{% endif %}"));
+        assert!(!defines_components("{% if t.home %}{% endif %}"));
         assert!(rebinds_constants("{% raw %}{{ t.home }}{% endraw %}"));
         assert!(!rebinds_constants(
             "{% for a in listing.towns %}{% set total = 2 %}"
