@@ -31,6 +31,9 @@ pub struct Staging {
     /// Every file written, so that what the old tree had and this build did not make can be
     /// removed before the swap, and the new site's list can be written.
     written: std::sync::Mutex<HashMap<PathBuf, Stamp>>,
+    /// In a first build, the folders made so far: a file in a new folder is written after
+    /// making the folder, without first failing to open it (a third of all files).
+    made_folders: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
 }
 
 /// What a site's list records of each file: a fingerprint of its bytes, and its length and
@@ -166,6 +169,7 @@ impl Staging {
             live,
             first,
             written: Default::default(),
+            made_folders: Default::default(),
         })
     }
 
@@ -253,6 +257,19 @@ impl Staging {
     fn place(&self, rel: &Path, full: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
         use std::os::unix::fs::MetadataExt;
         if self.first {
+            if let Some(folder) = full.parent().filter(|f| *f != self.dir) {
+                let made = self
+                    .made_folders
+                    .lock()
+                    .map(|made| made.contains(folder))
+                    .unwrap_or(false);
+                if !made {
+                    std::fs::create_dir_all(folder)?;
+                    if let Ok(mut made) = self.made_folders.lock() {
+                        made.insert(folder.to_path_buf());
+                    }
+                }
+            }
             return create(full, hash, bytes);
         }
         let old = std::fs::symlink_metadata(full);

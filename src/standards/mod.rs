@@ -270,7 +270,7 @@ impl Checker {
         if !problems.is_empty() {
             return (None, problems);
         }
-        let mut front = match serde_json::from_value::<FrontMatter>(file.data.clone()) {
+        let mut front = match serde_json::from_value::<FrontMatter>(file.data) {
             Ok(front) => front,
             Err(e) => return (None, vec![Diagnostic::error(&file.source.path, "schema-mismatch", format!("This listing passed the schema but could not be read: {e}.")).help("The schema in content/schema/ allows something carepages cannot use; check it against the built-in one.")]),
         };
