@@ -408,7 +408,7 @@ fn json_encode(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Te
     Ok(json.to_string())
 }
 
-/// [`escape_html`] as Tera calls it, writing as it goes.
+/// [`escape_html`], writing as it goes, as Tera calls it.
 fn escape_into(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
     let mut done = 0;
@@ -431,27 +431,10 @@ fn escape_into(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>
 /// Escapes text for HTML text and quoted attribute values. Unlike Tera's default it leaves
 /// `/` alone, which needs no escaping and would otherwise bloat every URL.
 fn escape_html(input: &str) -> String {
-    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    // Most values (names, towns, labels) have nothing to escape: one scan, one copy.
-    let Some(first) = input.as_bytes().iter().position(special) else {
-        return input.to_owned();
-    };
-    let mut out = String::with_capacity(input.len() + input.len() / 8 + 8);
-    out.push_str(&input[..first]);
-    let mut rest = &input[first..];
-    while let Some(at) = rest.as_bytes().iter().position(special) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
-    out
+    let mut out = Vec::with_capacity(input.len() + input.len() / 8);
+    // Writing into a Vec cannot fail, and only whole characters are copied.
+    let _ = escape_into(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Minifies an HTML template with minify-html, keeping Tera's `{{ }}`, `{% %}` and `{# #}`
