@@ -71,16 +71,18 @@ if [ "$have_hugo" = 1 ]; then
   fi
 fi
 
-# One timed build: appends "seconds peak-kilobytes" to $work/times-<label>. Wall time is
-# read to the millisecond (GNU time's %e has only hundredths); %M is the largest resident
-# size of the command or any process it started.
+# One timed build: appends "seconds peak-kilobytes user-seconds system-seconds" to
+# $work/times-<label>. Wall time is read to the millisecond (GNU time's %e has only
+# hundredths); %M is the largest resident size of the command or any process it started;
+# %U and %S are the CPU time it spent in its own code and in the kernel (making files and
+# folders, most of a fresh build's kernel time on disk).
 timed() { # label command...
   local label=$1; shift
   local start end
   # The last run's files are flushed to disk first, so no run pays for another's writes.
   sync
   start=$(date +%s%N)
-  if ! /usr/bin/time -f "%M" -o "$work/time.txt" "$@" >"$work/log-$label.txt" 2>&1; then
+  if ! /usr/bin/time -f "%M %U %S" -o "$work/time.txt" "$@" >"$work/log-$label.txt" 2>&1; then
     echo "$label failed on $n listings; its output is in $work/log-$label.txt" >&2
     exit 1
   fi
@@ -155,14 +157,15 @@ for n in $sizes; do
 
   echo
   [ "$have_hugo" = 1 ] && [ -z "$pagefind" ] && echo "(no hugo+pagefind row: Pagefind is not available)"
-  printf '%-14s %10s %10s %14s   (%s listings, median of %s runs, %s builds)\n' \
-    tool "wall (s)" "peak (MB)" "ms / listing" "$n" "$runs" "$mode"
+  printf '%-14s %10s %10s %14s %10s %10s   (%s listings, median of %s runs, %s builds)\n' \
+    tool "wall (s)" "peak (MB)" "ms / listing" "user (s)" "system (s)" "$n" "$runs" "$mode"
   declare -A med=()
   for l in "${labels[@]}"; do
     med[$l]=$(cut -d' ' -f1 "$work/times-$l" | median)
     peak=$(cut -d' ' -f2 "$work/times-$l" | sort -n | tail -1)
-    printf '%-14s %10s %10.0f %14.3f\n' "$l" "${med[$l]}" "$(echo "$peak/1024" | bc -l)" \
-      "$(echo "${med[$l]}*1000/$n" | bc -l)"
+    printf '%-14s %10s %10.0f %14.3f %10s %10s\n' "$l" "${med[$l]}" "$(echo "$peak/1024" | bc -l)" \
+      "$(echo "${med[$l]}*1000/$n" | bc -l)" "$(cut -d' ' -f3 "$work/times-$l" | median)" \
+      "$(cut -d' ' -f4 "$work/times-$l" | median)"
   done
   line="$n ${med[carepages]} ${med[hugo]:--} ${med[hugo+pagefind]:--}"
   if [ -n "${med[hugo]:-}" ]; then
