@@ -337,10 +337,10 @@ impl Staging {
 }
 
 /// The most handed to the kernel in one `write`. From 2 MiB up, Linux fills the page cache
-/// with 2 MiB pieces of memory, and on the virtual machines sites are built on these are
-/// slow to touch for the first time: one 24 MB write took 210-290 ms of system time, the
-/// same bytes in 1 MiB writes 7-9 ms. A 10,000-listing site has about 40 MB in such
-/// files (the Open Referral `/services` page, the printable directory, the search index).
+/// with 2 MiB pieces of memory, which a virtual build machine may be slow to touch the
+/// first time: one 24 MB write took 150-290 ms of system time, the same bytes in 1 MiB
+/// writes 6-10 ms. A 10,000-listing site has about 40 MB in such files (the Open
+/// Referral `/services` page, the printable directory, the search index).
 const WRITE_PIECE: usize = 1 << 20;
 
 /// Writes all of `bytes`, at most [`WRITE_PIECE`] at a time.
