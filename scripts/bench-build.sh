@@ -115,8 +115,10 @@ settle() {
 # before each timed build those caches are emptied (`drop_caches` 2, after `sync`), then
 # every tool's inputs and programs are read back in, as on a machine that has just
 # cloned the content. DROP_CACHES=0 skips this; it is skipped anyway when not root.
+empty_caches=0
+[ "${DROP_CACHES:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ] && empty_caches=1
 fresh_caches() {
-  [ "${DROP_CACHES:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ] || return 0
+  [ "$empty_caches" = 1 ] || return 0
   echo 2 >/proc/sys/vm/drop_caches
   find "$work/carepages" "$work/hugo" -type f -exec cat {} + >/dev/null 2>&1 || true
   cat "$bin" ${hugo_bin:+"$hugo_bin"} ${pagefind:+"$pagefind"} >/dev/null
@@ -146,7 +148,7 @@ for n in $sizes; do
   rm -f "$work"/times-*
 done
 [ "$deleted" = 1 ] && settle
-if [ "${DROP_CACHES:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+if [ "$empty_caches" = 1 ]; then
   echo "emptying the kernel's file caches before each timed build (DROP_CACHES=0 skips this)" >&2
 else
   echo "the kernel's file caches are NOT emptied between builds (DROP_CACHES=0 or not root)" >&2
