@@ -54,27 +54,82 @@ static SANITISER: LazyLock<Builder<'static>> = LazyLock::new(|| {
 
 /// Turns a listing body (or a council's intro) into HTML that is safe to publish.
 pub fn to_safe_html(markdown: &str) -> String {
-    let events = Parser::new_ext(markdown, options()).map(|event| match event {
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: demote(level),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
-        // Remote images would tell a third party who is reading the page; photos go
-        // through the listing's `photo` field instead.
-        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => Event::Text("".into()),
-        other => other,
-    });
+    let (html, plain) = unsanitised_html(markdown);
+    if plain {
+        html
+    } else {
+        SANITISER.clean(&html).to_string()
+    }
+}
+
+/// pulldown-cmark's HTML for a body, with headings moved down and images dropped, and
+/// whether every part of it is plain writing that needs no sanitiser.
+fn unsanitised_html(markdown: &str) -> (String, bool) {
+    let events: Vec<Event> = Parser::new_ext(markdown, options())
+        .map(|event| match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: demote(level),
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+            // Remote images would tell a third party who is reading the page; photos go
+            // through the listing's `photo` field instead.
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => Event::Text("".into()),
+            other => other,
+        })
+        .collect();
+    let plain = events.iter().all(carries_no_markup);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events);
-    SANITISER.clean(&html).to_string()
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    (html, plain)
+}
+
+/// True for the events of plain writing: paragraphs, headings, lists, quotes, emphasis and
+/// text. pulldown-cmark writes their HTML itself, from tags the sanitiser allows and with
+/// no attributes, and escapes every character of the text, so nothing a volunteer typed can
+/// become markup, a link or an attribute. For a body made only of these the sanitiser
+/// would give back the same document (a property test checks this), and it was most of
+/// the time spent on each listing's text. Raw HTML, links, code blocks and tables still go
+/// through it.
+fn carries_no_markup(event: &Event) -> bool {
+    match event {
+        Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak | Event::Rule => true,
+        Event::Start(Tag::Heading {
+            id: None,
+            classes,
+            attrs,
+            ..
+        }) => classes.is_empty() && attrs.is_empty(),
+        Event::Start(tag) => matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::BlockQuote(None)
+                | Tag::List(None | Some(1))
+                | Tag::Item
+                | Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+        ),
+        Event::End(end) => matches!(
+            end,
+            TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::BlockQuote(None)
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+        ),
+        _ => false,
+    }
 }
 
 /// The words of a Markdown text without markup, for search and page descriptions.
@@ -145,6 +200,81 @@ mod tests {
             !html.contains("iframe") && !html.contains("style") && !html.contains("<img"),
             "{html}"
         );
+    }
+
+    /// A document as an HTML parser reads it, written out again: two texts with the same
+    /// elements, attributes and text give the same string.
+    fn tree(html: &str) -> String {
+        scraper::Html::parse_fragment(html).root_element().html()
+    }
+
+    #[test]
+    fn plain_writing_skips_the_sanitiser_and_loses_nothing() {
+        let body = "## What we offer\n\nWe *visit* **weekly** & help with \"shopping\" <3.\n\n- Gardening\n- Walks\n\n1. First\n2. Second\n\n> Kind words\n\n---\n\n`code` ~~old~~";
+        let (html, plain) = unsanitised_html(body);
+        assert!(plain, "{html}");
+        assert_eq!(tree(&html), tree(&SANITISER.clean(&html).to_string()));
+        assert_eq!(to_safe_html(body), html);
+        assert!(
+            html.contains("&lt;3") && html.contains("<h3>What we offer</h3>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn links_raw_html_code_blocks_and_tables_still_go_through_the_sanitiser() {
+        for body in [
+            "[site](https://ok.example)",
+            "<https://ok.example>",
+            "Hi <b>there</b>",
+            "<div>block</div>",
+            "```js\nx\n```",
+            "| a | b |\n|:-|-:|\n| 1 | 2 |",
+            "3. starts at three",
+        ] {
+            let (html, plain) = unsanitised_html(body);
+            assert!(!plain, "{body:?} gave {html}");
+        }
+        assert!(!to_safe_html("```js\nx\n```").contains("language-"));
+    }
+
+    proptest::proptest! {
+        /// Whatever a volunteer types, a body that skips the sanitiser is the same document
+        /// the sanitiser would have made of it, and no body ever carries a script or a
+        /// `javascript:` link.
+        #[test]
+        fn skipping_the_sanitiser_never_changes_a_document(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "word", " ", "\n", "\n\n", "\r\n", "*", "**", "_", "~~", "`", "# ", "### ",
+                "- ", "1. ", "2) ", "> ", "---", "    ", "\t", "&", "&amp;", "&#60;", "&lt;",
+                "<", ">", "\"", "'", "\\", "[", "]", "(", ")", "<b>", "</b>", "<script>",
+                "<img src=x onerror=alert(1)>", "<!-- c -->", "javascript:alert(1)",
+                "https://ok.example", "![me](https://t.example/p.gif)", "|", "|-|", "\u{0}",
+                "\u{a0}", "£", "é", "\u{2028}", "{#id}", "=", "+ ",
+            ]), 0..40)
+        ) {
+            let body: String = pieces.concat();
+            let (html, plain) = unsanitised_html(&body);
+            let sanitised = SANITISER.clean(&html).to_string();
+            if plain {
+                proptest::prop_assert_eq!(tree(&html), tree(&sanitised), "body {:?}", body);
+            }
+            let out = scraper::Html::parse_fragment(&to_safe_html(&body));
+            for element in out.root_element().descendent_elements().skip(1) {
+                let element = element.value();
+                proptest::prop_assert!(!["script", "img", "iframe", "style"].contains(&element.name()),
+                    "body {:?} made a {} element", body, element.name());
+                for (name, value) in element.attrs() {
+                    proptest::prop_assert!(["href", "title", "align", "rel", "start"].contains(&name),
+                        "body {:?} made a {} attribute", body, name);
+                    if name == "href" {
+                        let v = value.to_lowercase();
+                        proptest::prop_assert!(["http:", "https:", "mailto:", "tel:"].iter().any(|s| v.starts_with(s)),
+                            "body {:?} made a link to {}", body, value);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -277,7 +277,7 @@ impl Checker {
         for d in &mut front.service_area.postcode_districts {
             *d = d.to_uppercase();
         }
-        let council_index: HashMap<&str, &Council> =
+        let council_index: rustc_hash::FxHashMap<&str, &Council> =
             self.councils.iter().map(|c| (c.id.as_str(), c)).collect();
         let mut problems = Vec::new();
         check_councils_and_areas(&file.source, &front, &council_index, &mut problems);
@@ -371,7 +371,7 @@ pub fn id_from_slug(slug: &str) -> String {
 fn decide(
     source: &crate::content::SourceFile,
     front: &FrontMatter,
-    councils: &HashMap<&str, &Council>,
+    councils: &rustc_hash::FxHashMap<&str, &Council>,
     profiles: &BTreeMap<String, StandardsProfile>,
     today: time::Date,
     diagnostics: &mut Vec<Diagnostic>,
@@ -421,7 +421,7 @@ fn decide(
 fn check_councils_and_areas(
     source: &crate::content::SourceFile,
     front: &FrontMatter,
-    councils: &HashMap<&str, &Council>,
+    councils: &rustc_hash::FxHashMap<&str, &Council>,
     out: &mut Vec<Diagnostic>,
 ) {
     for (i, id) in front.councils.iter().enumerate() {
@@ -547,7 +547,7 @@ fn names(councils: &[&&Council]) -> String {
         .join(" or ")
 }
 
-fn sorted_keys(councils: &HashMap<&str, &Council>) -> String {
+fn sorted_keys(councils: &rustc_hash::FxHashMap<&str, &Council>) -> String {
     let mut keys: Vec<&str> = councils.keys().copied().collect();
     keys.sort_unstable();
     keys.join(", ")
