@@ -33,6 +33,7 @@ for n in $sizes; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "corpus sizes must be whole numbers, not '$n'" >&2; exit 2; }
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "RUNS must be a whole number, not '$runs'" >&2; exit 2; }
+[[ "${WARM_MB:-2048}" =~ ^[0-9]+$ ]] || { echo "WARM_MB must be a whole number of megabytes, not '$WARM_MB'" >&2; exit 2; }
 
 cargo build --release --locked -q
 bin="$PWD/target/release/carepages"
@@ -83,6 +84,7 @@ timed() { # label command...
   # The last run's files are flushed to disk first, so no run pays for another's writes.
   sync
   fresh_caches
+  warm_memory
   start=$(date +%s%N)
   if ! /usr/bin/time -f "%M %U %S" -o "$work/time.txt" "$@" >"$work/log-$label.txt" 2>&1; then
     echo "$label failed on $n listings; its output is in $work/log-$label.txt" >&2
@@ -124,6 +126,22 @@ fresh_caches() {
   cat "$bin" ${hugo_bin:+"$hugo_bin"} ${pagefind:+"$pagefind"} >/dev/null
 }
 
+# This virtual machine hands memory its programs have freed back to the host, and a page
+# handed back is slow to touch again: a 10,000-listing carepages build took 0.8-0.9 s of
+# system CPU when the program before it had just freed a gigabyte and 2.6-4.2 s when it
+# had not. So the tool that ran before decided how much of that cost each build paid:
+# carepages followed Hugo + Pagefind, which frees about a gigabyte, and Hugo followed
+# carepages, which frees less. Before each timed build a throwaway program now fills
+# WARM_MB megabytes (2048 by default, more than any of the tools uses) and exits, so that
+# every build finds the same memory ready, as on a machine that owns its memory.
+# WARM_MB=0 skips this.
+warm_memory() {
+  local mb="${WARM_MB:-2048}"
+  [ "$mb" -gt 0 ] || return 0
+  # bytearray(n) writes n zero bytes, so every page is touched.
+  python3 -c 'import sys; bytearray(int(sys.argv[1]) << 20)' "$mb"
+}
+
 # Where a timed build writes: a new folder for each fresh build, the same one for rebuilds.
 out_dir() { # label pass
   if [ "$mode" = fresh ]; then echo "$work/fresh-$1-$2"; else echo "$work/out-$1"; fi
@@ -148,6 +166,7 @@ for n in $sizes; do
   rm -f "$work"/times-*
 done
 [ "$deleted" = 1 ] && settle
+echo "filling and freeing ${WARM_MB:-2048} MB of memory before each timed build (WARM_MB=0 skips this)" >&2
 if [ "$empty_caches" = 1 ]; then
   echo "emptying the kernel's file caches before each timed build (DROP_CACHES=0 skips this)" >&2
 else
