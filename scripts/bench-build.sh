@@ -127,11 +127,12 @@ fresh_caches() {
 }
 
 # This virtual machine hands memory its programs have freed back to the host, and a page
-# handed back is slow to touch again: a 10,000-listing carepages build took 0.8-0.9 s of
-# system CPU when the program before it had just freed a gigabyte and 2.6-4.2 s when it
-# had not. So the tool that ran before decided how much of that cost each build paid:
-# carepages followed Hugo + Pagefind, which frees about a gigabyte, and Hugo followed
-# carepages, which frees less. Before each timed build a throwaway program now fills
+# handed back is slow to touch again. So the tool that ran before decided how much of that
+# cost each build paid: carepages followed Hugo + Pagefind, which frees about a gigabyte,
+# and Hugo followed carepages, which frees less. `hugo --minify` on 10,000 listings took
+# 5.80-6.73 s straight after a carepages build and 5.20-5.86 s straight after a program
+# that filled and freed 2 GB (docs/benchmarks.md, ninth round). Before each timed build a
+# throwaway program now fills
 # WARM_MB megabytes (2048 by default, more than any of the tools uses) and exits, so that
 # every build finds the same memory ready, as on a machine that owns its memory.
 # WARM_MB=0 skips this.
