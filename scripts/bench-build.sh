@@ -132,10 +132,9 @@ fresh_caches() {
 # and Hugo followed carepages, which frees less. `hugo --minify` on 10,000 listings took
 # 5.80-6.73 s straight after a carepages build and 5.20-5.86 s straight after a program
 # that filled and freed 2 GB (docs/benchmarks.md, ninth round). Before each timed build a
-# throwaway program now fills
-# WARM_MB megabytes (2048 by default, more than any of the tools uses) and exits, so that
-# every build finds the same memory ready, as on a machine that owns its memory.
-# WARM_MB=0 skips this.
+# throwaway program now fills WARM_MB megabytes (2048 by default, more than any of the
+# tools uses) and exits, so that every build finds the same memory ready, as on a machine
+# that owns its memory. WARM_MB=0 skips this.
 warm_memory() {
   local mb="${WARM_MB:-2048}"
   [ "$mb" -gt 0 ] || return 0
