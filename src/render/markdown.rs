@@ -65,8 +65,9 @@ pub fn to_safe_html(markdown: &str) -> String {
 /// pulldown-cmark's HTML for a body, with headings moved down and images dropped, and
 /// whether every part of it is plain writing that needs no sanitiser.
 fn unsanitised_html(markdown: &str) -> (String, bool) {
-    let events: Vec<Event> = Parser::new_ext(markdown, options())
-        .map(|event| match event {
+    let mut plain = true;
+    let events = Parser::new_ext(markdown, options()).map(|event| {
+        let event = match event {
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -83,11 +84,12 @@ fn unsanitised_html(markdown: &str) -> (String, bool) {
             // through the listing's `photo` field instead.
             Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => Event::Text("".into()),
             other => other,
-        })
-        .collect();
-    let plain = events.iter().all(carries_no_markup);
+        };
+        plain &= carries_no_markup(&event);
+        event
+    });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, events);
     (html, plain)
 }
 
