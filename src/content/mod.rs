@@ -2,6 +2,7 @@
 //! wrote them, with positions for messages. It reports files it cannot read or parse, but
 //! never judges what they say: that is the standards stage's job.
 
+pub mod files;
 mod model;
 mod source;
 
@@ -15,6 +16,10 @@ use walkdir::WalkDir;
 
 /// The largest content file read, so a stray huge file cannot exhaust memory or time.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The longest file name a listing may have: it becomes a folder of the site, and file
+/// systems refuse names over 255 bytes.
+pub const MAX_SLUG_LEN: usize = 100;
 
 /// A council settings file, parsed but not yet checked.
 #[derive(Debug)]
@@ -140,6 +145,12 @@ fn files_in(root: &Path, folder: &str, extensions: &[&str]) -> (Vec<PathBuf>, Ve
         };
         if is_file {
             paths.push(path.to_path_buf());
+        } else if !path.is_dir() {
+            // A pipe or device named like a listing would hang or flood the reader.
+            problems.push(
+                Diagnostic::error(relative(root, path), "not-a-file", "This is not an ordinary file (it is a pipe, a device or a broken link), so it was not read.")
+                    .help("Replace it with an ordinary text file, or remove it."),
+            );
         }
     }
     (paths, problems)
@@ -156,7 +167,7 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 
 fn read_council(root: &Path, path: &Path) -> Result<CouncilFile, Diagnostic> {
     let rel = relative(root, path);
-    let bytes = read_bytes(path, &rel)?;
+    let bytes = read_bytes(root, path, &rel)?;
     parse_council(&rel, &bytes)
 }
 
@@ -171,7 +182,8 @@ pub fn parse_council(rel: &Path, bytes: &[u8]) -> Result<CouncilFile, Diagnostic
         ));
     }
     let source = SourceFile::whole_yaml(rel, text);
-    let data = parse_yaml(&source)?;
+    let mut data = parse_yaml(&source)?;
+    clean_strings(&mut data);
     Ok(CouncilFile { id, source, data })
 }
 
@@ -218,7 +230,7 @@ pub fn is_ignored_path(root: &Path, path: &Path) -> bool {
 /// Reads one listing file, as `load` reads each.
 pub fn read_listing(root: &Path, path: &Path) -> Result<ListingFile, Diagnostic> {
     let rel = relative(root, path);
-    let bytes = read_bytes(path, &rel)?;
+    let bytes = read_bytes(root, path, &rel)?;
     parse_listing(&rel, &bytes)
 }
 
@@ -235,10 +247,19 @@ pub fn parse_listing(rel: &Path, bytes: &[u8]) -> Result<ListingFile, Diagnostic
         )
         .help("Rename the file after the enterprise, such as quantock-kindly-hands.md."));
     }
+    if slug.len() > MAX_SLUG_LEN {
+        return Err(Diagnostic::error(
+            &rel,
+            "file-name",
+            format!("This file name is {} characters long; it becomes the listing's web address, which may be at most {MAX_SLUG_LEN}.", slug.len()),
+        )
+        .help("Rename the file to the enterprise's name in a few words, such as quantock-kindly-hands.md."));
+    }
     let (source, body_start) =
         SourceFile::with_front_matter(rel.clone(), text).map_err(|p| fence_problem(&rel, p))?;
-    let data = parse_yaml(&source)?;
-    let body = source.text[body_start..].to_string();
+    let mut data = parse_yaml(&source)?;
+    clean_strings(&mut data);
+    let body = clean_text(&source.text[body_start..]);
     let body_line = source.text[..body_start].matches('\n').count() + 1;
     Ok(ListingFile {
         slug,
@@ -247,6 +268,36 @@ pub fn parse_listing(rel: &Path, bytes: &[u8]) -> Result<ListingFile, Diagnostic
         body,
         body_line,
     })
+}
+
+/// Whether a character has no place in published text: control characters (but line
+/// breaks and tabs), and the invisible marks that reorder or hide text (bidirectional
+/// overrides, embeddings and isolates, zero-width spaces). An override in a name would
+/// turn the page's title and every list it appears in backwards; a control character
+/// makes the XML feeds unreadable.
+pub fn is_unwanted_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// `text` without [unwanted characters](is_unwanted_char).
+pub fn clean_text(text: &str) -> String {
+    if text.chars().any(is_unwanted_char) {
+        text.chars().filter(|c| !is_unwanted_char(*c)).collect()
+    } else {
+        text.to_string()
+    }
+}
+
+/// Removes [unwanted characters](is_unwanted_char) from every text in a file's details, once,
+/// so that no page, feed or index made from them can carry one.
+fn clean_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) if s.chars().any(is_unwanted_char) => *s = clean_text(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(clean_strings),
+        serde_json::Value::Object(map) => map.values_mut().for_each(clean_strings),
+        _ => {}
+    }
 }
 
 fn fence_problem(rel: &Path, problem: FenceProblem) -> Diagnostic {
@@ -261,30 +312,22 @@ fn fence_problem(rel: &Path, problem: FenceProblem) -> Diagnostic {
     }
 }
 
-/// Reads a file's bytes, refusing files over the size limit before reading them.
-fn read_bytes(path: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
-    use std::io::Read;
-    let unreadable = |e: std::io::Error| {
-        Diagnostic::error(
-            rel,
-            "unreadable",
-            format!("This file could not be read: {e}."),
-        )
-        .help("Check that the file exists and that you are allowed to read it.")
+/// Reads a content file's bytes: only an ordinary file inside the content folder and
+/// within the size limit, and each checked before a byte of it is read.
+fn read_bytes(root: &Path, path: &Path, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+    files::read_inside(root, path, MAX_FILE_BYTES).map_err(|why| refused(rel, &why))
+}
+
+/// The message for a content file that was not read: it names the file and never shows
+/// what it holds.
+pub fn refused(rel: &Path, why: &files::Refusal) -> Diagnostic {
+    let (code, help) = match why {
+        files::Refusal::Outside => ("symlink-outside", "Copy the file into the content folder instead of linking to it."),
+        files::Refusal::NotAFile => ("not-a-file", "Replace it with an ordinary text file, or remove it."),
+        files::Refusal::TooLarge { .. } => ("file-too-large", "A listing is a page of text. Move photos and documents out of it, and shorten the description."),
+        files::Refusal::Missing | files::Refusal::Unreadable(_) => ("unreadable", "Check that the file exists and that you are allowed to read it."),
     };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(rel, "file-too-large", format!(
-            "This file is {} KB; content files may be at most {} KB.", size / 1024, MAX_FILE_BYTES / 1024))
-            .help("A listing is a page of text. Move photos and documents out of it, and shorten the description."));
-    }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    // Never more than the limit, even if the file grows while it is read.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    Ok(bytes)
+    Diagnostic::error(rel, code, format!("This file was not read: {why}.")).help(help)
 }
 
 /// Decodes UTF-8 text, dropping a byte-order mark and making line endings `\n`.
@@ -330,6 +373,7 @@ fn parse_yaml(source: &SourceFile) -> Result<serde_json::Value, Diagnostic> {
             .at(source.yaml_first_line, 1)
             .help("Field names must be plain words followed by a colon, such as name: or summary:.")
     };
+    check_size(source)?;
     let deserializer = serde_yaml::Deserializer::from_str(source.yaml_text());
     let json = match yaml_json::Json.deserialize(deserializer) {
         Ok(json) => json,
@@ -341,12 +385,73 @@ fn parse_yaml(source: &SourceFile) -> Result<serde_json::Value, Diagnostic> {
             });
         }
     };
+    let (values, widest) = count_values(&json);
+    if values > MAX_VALUES || widest > MAX_FIELDS {
+        return Err(Diagnostic::error(&source.path, "too-many-fields", format!(
+            "The details have {values} values, and {widest} fields in one group; at most {MAX_VALUES} values, and {MAX_FIELDS} fields in a group, are read."))
+            .at(source.yaml_first_line, 1)
+            .help("A listing or a council's settings need a few dozen fields. Remove the fields that are not in the example listing."));
+    }
     if json.is_null() {
         return Err(Diagnostic::error(&source.path, "empty-front-matter", "There are no details in this file.")
             .at(source.yaml_first_line, 1)
             .help("Fill in at least name, summary, councils, support_types, who_for, service_area and contact."));
     }
     Ok(json)
+}
+
+/// The deepest `[ ]` and `{ }` lists may nest. The YAML reader takes time that grows with
+/// the square of this depth (200 KB of `[` took a minute), and real details nest two or
+/// three deep.
+const MAX_NESTING: usize = 32;
+/// The most values (texts, numbers, lists, groups) read from one file's details, and the
+/// most fields in one group. The example listing has about 80 values; checking a file's
+/// fields against the schema takes time that grows faster than their number.
+const MAX_VALUES: usize = 5_000;
+const MAX_FIELDS: usize = 200;
+
+/// Refuses details whose brackets nest too deeply, before the YAML reader sees them. Every
+/// bracket counts, even inside quotes: no real listing nests more than a few.
+fn check_size(source: &SourceFile) -> Result<(), Diagnostic> {
+    let mut depth = 0usize;
+    let mut line = 1;
+    for b in source.yaml_text().bytes() {
+        match b {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let (line, _) = source.file_position(line, 1);
+                    return Err(Diagnostic::error(&source.path, "too-deep", format!(
+                        "Lists in [square brackets] or groups in {{curly brackets}} are nested more than {MAX_NESTING} deep here."))
+                        .at(line, 1)
+                        .help("Write the details as plain fields and lists, as in the example listing; check for brackets that are opened but never closed."));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// How many values `json` holds in all, and the most fields in one group.
+fn count_values(json: &serde_json::Value) -> (usize, usize) {
+    let mut values = 0;
+    let mut widest = 0;
+    let mut stack = vec![json];
+    while let Some(v) = stack.pop() {
+        values += 1;
+        match v {
+            serde_json::Value::Array(items) => stack.extend(items),
+            serde_json::Value::Object(map) => {
+                widest = widest.max(map.len());
+                stack.extend(map.values());
+            }
+            _ => {}
+        }
+    }
+    (values, widest)
 }
 
 /// Front matter read straight into JSON, the shape the schema checks, with no YAML value

@@ -24,7 +24,7 @@ pub fn human(diagnostics: &[Diagnostic], content_root: &Path, colour: bool) -> S
     for d in diagnostics {
         if current_file != Some(&d.file) {
             current_file = Some(&d.file);
-            text = read_normalised(&content_root.join(&d.file));
+            text = read_normalised(content_root, &d.file);
         }
         let name = content_root.join(&d.file).display().to_string();
         let mut m = MietteDiagnostic::new(d.message.clone())
@@ -70,9 +70,14 @@ pub fn human(diagnostics: &[Diagnostic], content_root: &Path, colour: bool) -> S
     out
 }
 
-/// The same text the loader saw, so line and column match.
-fn read_normalised(path: &Path) -> String {
-    let bytes = std::fs::read(path).unwrap_or_default();
+/// The same text the loader saw, so line and column match; nothing for a file the loader
+/// would not read (a link out of the content folder, a device, a huge file), so a message
+/// never quotes it.
+fn read_normalised(content_root: &Path, file: &Path) -> String {
+    let path = content_root.join(file);
+    let bytes =
+        crate::content::files::read_inside(content_root, &path, crate::content::MAX_FILE_BYTES)
+            .unwrap_or_default();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     String::from_utf8_lossy(bytes)
         .replace("\r\n", "\n")
