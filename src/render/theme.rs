@@ -31,11 +31,13 @@ pub enum ThemeError {
         dir: String,
         found: String,
     },
-    #[error("{path} could not be read: {source}")]
+    #[error("{path} was not read: {why}")]
     Read {
         path: String,
-        source: std::io::Error,
+        why: crate::content::files::Refusal,
     },
+    #[error("{path} is not UTF-8 text")]
+    NotText { path: String },
     #[error("{path} is not valid YAML: {source}")]
     Strings {
         path: String,
@@ -88,7 +90,14 @@ impl Theme {
         }
         if name != BASE_THEME {
             let dir = themes_dir.join(name);
-            if !dir.is_dir() {
+            // A theme is a folder of the themes folder: never `..`, a path, or a link out.
+            let plain_name = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            let inside =
+                plain_name && crate::content::files::resolve_inside(themes_dir, &dir).is_ok();
+            if !inside || !dir.is_dir() {
                 return Err(ThemeError::Missing {
                     name: name.to_string(),
                     dir: themes_dir.display().to_string(),
@@ -310,11 +319,9 @@ fn write_in_constants(source: &str, constants: &serde_json::Value, escape: bool)
                     text.to_owned()
                 }
             })
-            .filter(|text| {
-                !["{{", "}}", "{%", "%}", "{#", "#}"]
-                    .iter()
-                    .any(|d| text.contains(d))
-            });
+            // A brace could join with the template text around it into a tag (a council
+            // named "Westmoor {" before `{{`): such text is looked up when pages are made.
+            .filter(|text| !text.contains(['{', '}']));
         match value {
             Some(text) => out.push_str(&text),
             None => out.push_str(&rest[at..at + 2 + end + 2]),
@@ -491,7 +498,9 @@ fn walk(dir: &Path) -> Result<Vec<(String, PathBuf)>, ThemeError> {
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| ThemeError::Read {
             path: dir.display().to_string(),
-            source: e.into(),
+            why: crate::content::files::Refusal::Unreadable(
+                e.io_error().map_or(std::io::ErrorKind::Other, |e| e.kind()),
+            ),
         })?;
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
@@ -507,17 +516,23 @@ fn walk(dir: &Path) -> Result<Vec<(String, PathBuf)>, ThemeError> {
     Ok(out)
 }
 
+/// The largest theme file read (fonts and images included).
+const MAX_THEME_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a file the theme walk found: an ordinary file in its own folder, within the limit.
 fn read(path: &Path) -> Result<Vec<u8>, ThemeError> {
-    std::fs::read(path).map_err(|source| ThemeError::Read {
-        path: path.display().to_string(),
-        source,
+    let folder = path.parent().unwrap_or(Path::new("."));
+    crate::content::files::read_inside(folder, path, MAX_THEME_FILE_BYTES).map_err(|why| {
+        ThemeError::Read {
+            path: path.display().to_string(),
+            why,
+        }
     })
 }
 
 fn read_string(path: &Path) -> Result<String, ThemeError> {
-    std::fs::read_to_string(path).map_err(|source| ThemeError::Read {
+    String::from_utf8(read(path)?).map_err(|_| ThemeError::NotText {
         path: path.display().to_string(),
-        source,
     })
 }
 

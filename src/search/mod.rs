@@ -20,19 +20,27 @@ pub const ENGINE: &[u8] = include_bytes!("../../crates/search-wasm/dist/carepage
 pub const INDEX_NAME: &str = "search-index.wasm";
 pub const ENGINE_NAME: &str = "search-engine.wasm";
 
+/// The largest synonym list read: a few hundred groups of words.
+pub const MAX_SYNONYMS_BYTES: u64 = 256 * 1024;
+
 /// The synonym groups for one council: `content/search/synonyms.yaml` (or the built-in
 /// list when the content folder has none) plus the council's own `synonyms:`.
 pub fn synonyms(content_root: &Path, council: &Council) -> Result<Synonyms, Diagnostic> {
     let file = Path::new("search").join("synonyms.yaml");
     let path = content_root.join(&file);
-    let mut groups = if path.is_file() {
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+    let mut groups = if std::fs::symlink_metadata(&path).is_ok() {
+        let text = crate::content::files::read_text_inside(
+            &content_root.join("search"),
+            &path,
+            MAX_SYNONYMS_BYTES,
+        )
+        .map_err(|why| {
             Diagnostic::error(
                 &file,
                 "unreadable",
-                format!("This file could not be read: {e}."),
+                format!("This file was not read: {why}."),
             )
-            .help("Check that it is saved as UTF-8 text.")
+            .help("Keep the synonym list as an ordinary UTF-8 file of at most 256 KB inside content/search/, not a link to a file elsewhere.")
         })?;
         serde_yaml::from_str::<Vec<Vec<String>>>(&text).map_err(|e| {
             let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));

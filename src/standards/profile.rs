@@ -45,20 +45,27 @@ pub struct Validity {
     pub no_expiry_when: Option<String>,
 }
 
+/// The largest standards profile read: a profile is a page of settings.
+pub const MAX_PROFILE_BYTES: u64 = 256 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
-    #[error("{path} could not be read: {source}")]
+    /// The name cannot be a file in `content/standards/`.
+    #[error("`{name}` cannot be the name of a standards profile")]
+    BadName { name: String },
+    #[error("{path} was not read: {why}")]
     Read {
         path: String,
-        source: std::io::Error,
+        why: crate::content::files::TextRefusal,
     },
-    #[error("{path} is not a valid standards profile: {source}")]
+    #[error("{path} is not a valid standards profile: {message}")]
     Invalid {
         path: String,
-        source: serde_yaml::Error,
+        line: usize,
+        column: usize,
+        message: String,
     },
 }
-
 /// One thing the standards found about a listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -72,21 +79,52 @@ pub struct Finding {
 
 impl StandardsProfile {
     /// Loads `content/standards/<name>.yaml`, or the built-in profile for the default name
-    /// when the content folder does not have it.
+    /// when the content folder does not have it. The file must be inside
+    /// `content/standards/`, ordinary and small; a name with anything but letters, digits,
+    /// hyphens and underscores is refused before any file is looked at.
     pub fn load(content_root: &Path, name: &str) -> Result<StandardsProfile, ProfileError> {
-        let path = content_root.join("standards").join(format!("{name}.yaml"));
-        let shown = path.display().to_string();
-        let text = if !path.is_file() && name == DEFAULT_PROFILE_NAME {
+        let safe = !name.is_empty()
+            && name.len() <= 100
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !safe {
+            return Err(ProfileError::BadName {
+                name: name.chars().take(100).collect(),
+            });
+        }
+        let folder = content_root.join("standards");
+        let path = folder.join(format!("{name}.yaml"));
+        let shown = format!("standards/{name}.yaml");
+        let exists = std::fs::symlink_metadata(&path).is_ok();
+        let text = if !exists && name == DEFAULT_PROFILE_NAME {
             DEFAULT_PROFILE.to_string()
         } else {
-            std::fs::read_to_string(&path).map_err(|source| ProfileError::Read {
-                path: shown.clone(),
-                source,
-            })?
+            crate::content::files::read_text_inside(&folder, &path, MAX_PROFILE_BYTES).map_err(
+                |why| ProfileError::Read {
+                    path: shown.clone(),
+                    why,
+                },
+            )?
         };
-        serde_yaml::from_str(&text).map_err(|source| ProfileError::Invalid {
-            path: shown,
-            source,
+        Self::parse(&text, &shown)
+    }
+
+    /// Reads a profile's text; `shown` names it in messages.
+    pub fn parse(text: &str, shown: &str) -> Result<StandardsProfile, ProfileError> {
+        serde_yaml::from_str(text).map_err(|e| {
+            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            ProfileError::Invalid {
+                path: shown.to_string(),
+                line,
+                column,
+                message: e
+                    .to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            }
         })
     }
 

@@ -27,10 +27,10 @@ pub struct Schema {
 /// Why a schema could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
-    #[error("{path} could not be read: {source}")]
+    #[error("{path} was not read: {why}")]
     Read {
         path: String,
-        source: std::io::Error,
+        why: crate::content::files::TextRefusal,
     },
     #[error("{path} is not valid JSON: {source}")]
     Json {
@@ -41,6 +41,9 @@ pub enum SchemaError {
     Invalid { path: String, message: String },
 }
 
+/// The largest schema read; the built-in ones are about 20 KB.
+pub const MAX_SCHEMA_BYTES: u64 = 1024 * 1024;
+
 impl Schema {
     /// Loads `content/schema/<file>` if the content folder has it, else the built-in one.
     pub fn load(
@@ -50,11 +53,13 @@ impl Schema {
         what: &'static str,
     ) -> Result<Schema, SchemaError> {
         let path = content_root.join("schema").join(file);
-        let (text, shown) = if path.is_file() {
-            let text = std::fs::read_to_string(&path).map_err(|source| SchemaError::Read {
-                path: path.display().to_string(),
-                source,
-            })?;
+        let (text, shown) = if std::fs::symlink_metadata(&path).is_ok() {
+            let folder = content_root.join("schema");
+            let text = crate::content::files::read_text_inside(&folder, &path, MAX_SCHEMA_BYTES)
+                .map_err(|why| SchemaError::Read {
+                    path: path.display().to_string(),
+                    why,
+                })?;
             (text, path.display().to_string())
         } else {
             (built_in.to_string(), format!("the built-in {file}"))
