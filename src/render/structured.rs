@@ -20,7 +20,7 @@ pub fn listing(listing: &Listing, view: &ListingView, canonical: &str) -> String
     if let Some(email) = &contact.email {
         provider["email"] = json!(email);
     }
-    if let Some(website) = &contact.website {
+    if let Some(website) = contact.website.as_deref().and_then(super::web_link) {
         provider["url"] = json!(website);
     }
     let mut service = json!({

@@ -7,6 +7,7 @@ mod checks;
 mod profile;
 pub mod report;
 mod schema;
+pub mod settings;
 
 pub use profile::{Finding, ProfileError, StandardsProfile, DEFAULT_PROFILE, DEFAULT_PROFILE_NAME};
 pub use schema::{Schema, SchemaError, DEFAULT_COUNCIL_SCHEMA, DEFAULT_LISTING_SCHEMA};
@@ -25,6 +26,8 @@ pub struct Council {
     pub file: PathBuf,
     /// Where `theme:` is written, to point at it when the theme does not exist.
     pub theme_position: (usize, usize),
+    /// The council's logo, read and made safe to publish.
+    pub logo: Option<settings::Logo>,
 }
 
 /// A listing whose front matter passed the checks, with the decision on publishing it.
@@ -148,33 +151,63 @@ fn load_profiles(
     councils: &[Council],
     sources: &HashMap<&str, &crate::content::SourceFile>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<BTreeMap<String, StandardsProfile>, RulesError> {
+) -> BTreeMap<String, StandardsProfile> {
     let mut profiles = BTreeMap::new();
     for council in councils {
         let name = council.profile_name();
         if profiles.contains_key(name) {
             continue;
         }
+        let (line, col) = sources
+            .get(council.id.as_str())
+            .map(|s| s.locate(&[PathStep::Key("standards_profile".into())], false))
+            .unwrap_or((1, 1));
+        let on_setting = |code, message: String, help: String| {
+            Diagnostic::error(&council.file, code, message)
+                .field("standards_profile")
+                .at(line, col)
+                .help(help)
+        };
+        use crate::content::files::{Refusal, TextRefusal};
         match StandardsProfile::load(&rules.content_root, name) {
             Ok(p) => {
                 profiles.insert(name.to_string(), p);
             }
-            Err(ProfileError::Read { .. }) => {
-                let (line, col) = sources
-                    .get(council.id.as_str())
-                    .map(|s| s.locate(&[PathStep::Key("standards_profile".into())], false))
-                    .unwrap_or((1, 1));
-                diagnostics.push(
-                    Diagnostic::error(&council.file, "unknown-profile", format!("There is no standards profile called `{name}`."))
-                        .field("standards_profile")
-                        .at(line, col)
-                        .help(format!("Add content/standards/{name}.yaml (copy doing-it-right.yaml as a start), or remove this line to use the default profile.")),
-                );
-            }
-            Err(e) => return Err(e.into()),
+            Err(ProfileError::BadName { .. }) => diagnostics.push(on_setting(
+                "unknown-profile",
+                "This is not the name of a standards profile.".into(),
+                "Give the name of a file in content/standards/ without `.yaml`, such as doing-it-right.".into(),
+            )),
+            Err(ProfileError::Read {
+                why: TextRefusal::Refused(Refusal::Missing),
+                ..
+            }) => diagnostics.push(on_setting(
+                "unknown-profile",
+                format!("There is no standards profile called `{name}`."),
+                format!("Add content/standards/{name}.yaml (copy doing-it-right.yaml as a start), or remove this line to use the default profile."),
+            )),
+            Err(ProfileError::Read { path, why }) => diagnostics.push(on_setting(
+                "profile-refused",
+                format!("The standards profile {path} was not read: {why}."),
+                "Keep the profile as an ordinary UTF-8 file of at most 256 KB inside content/standards/, not a link to a file elsewhere.".into(),
+            )),
+            Err(ProfileError::Invalid {
+                path,
+                line,
+                column,
+                message,
+            }) => diagnostics.push(
+                Diagnostic::error(
+                    PathBuf::from(&path),
+                    "invalid-profile",
+                    format!("This standards profile could not be read: {message}."),
+                )
+                .at(line, column)
+                .help("Compare it with content/standards/doing-it-right.yaml: each setting is `name: value`, and only the settings it uses are allowed."),
+            ),
         }
     }
-    Ok(profiles)
+    profiles
 }
 
 impl Council {
@@ -213,11 +246,18 @@ pub fn validate_keeping_checker(
                         *d = d.to_uppercase();
                     }
                 }
+                let (logo, problems) =
+                    settings::check(&file.source, &settings, &rules.content_root);
+                if !problems.is_empty() {
+                    diagnostics.extend(problems);
+                    continue;
+                }
                 councils.push(Council {
                     id: file.id.clone(),
                     settings,
                     file: file.source.path.clone(),
                     theme_position: file.source.locate(&[PathStep::Key("theme".into())], false),
+                    logo,
                 })
             }
             Err(e) => diagnostics.push(Diagnostic::error(&file.source.path, "schema-mismatch", format!("These settings passed the schema but could not be read: {e}.")).help("The schema in content/schema/ allows something carepages cannot use; check it against the built-in one.")),
@@ -229,7 +269,7 @@ pub fn validate_keeping_checker(
         .iter()
         .map(|c| (c.id.as_str(), &c.source))
         .collect();
-    let profiles = load_profiles(rules, &councils, &sources, &mut diagnostics)?;
+    let profiles = load_profiles(rules, &councils, &sources, &mut diagnostics);
     let checker = Checker {
         councils: councils.clone(),
         profiles,
