@@ -263,6 +263,24 @@ pub fn build(
             ("the themes folder", &opts.themes),
         ],
     )?;
+    // One build at a time writes an output folder; the lock goes when this build ends.
+    let had_output = opts.output.exists();
+    let lock = publish::OutputLock::acquire(&opts.output)?;
+    let built = build_locked(opts, progress, started);
+    drop(lock);
+    if built.is_err() && !had_output {
+        // Made only to hold the lock: a failed first build leaves no trace.
+        let _ = std::fs::remove_dir(&opts.output);
+    }
+    built
+}
+
+/// [`build`], once the output folder is held.
+fn build_locked(
+    opts: &BuildOptions,
+    progress: &indicatif::ProgressBar,
+    started: Instant,
+) -> Result<BuildReport, BuildError> {
     progress.set_message("checking content");
     let mut prepared = prepare(opts)?;
     let mut timings = std::mem::take(&mut prepared.timings);
@@ -306,9 +324,7 @@ pub fn build(
         progress.inc(prepared.directory.published_for(&council.id).len() as u64 + 1);
     }
     timings.push("render and write", render_started.elapsed());
-    timings.time("swap into place", || {
-        staged.into_iter().try_for_each(publish::Staging::swap_in)
-    })?;
+    timings.time("swap into place", || publish::swap_all(staged))?;
     let (published, withheld) = prepared.counts();
     let report = BuildReport {
         councils: prepared.councils.len(),

@@ -10,26 +10,19 @@ use crate::render::Sink;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-/// A site being written beside its final folder.
+/// A site being written beside its final folder, in `output/.staging-<council>`.
 ///
-/// The folder it is written into is the site from the build before last (kept as
-/// `output/.previous-<council>`), not a new one: files and folders that already exist are
-/// rewritten in place and unchanged files are linked to the live site's, so a rebuild
-/// creates almost no new files. Creating files is most of the cost of writing a site, and
-/// on some disks it is far slower than writing bytes.
+/// The staging folder is always new: a failed build removes it and leaves everything else
+/// in `output/` as it was. A file the live site already has, byte for byte, is linked to the
+/// live one rather than written again, so a rebuild writes little data.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
-    previous: PathBuf,
-    /// The files the recycled tree holds, when its list was kept; otherwise it is walked.
-    recycled: Option<Vec<PathBuf>>,
     /// What the live site's list says of each of its files.
     live: HashMap<PathBuf, Stamp>,
-    /// A first build: the staging folder was made by this build and no live site stands
-    /// beside it, so nothing can be in the way of a file and nothing can be linked.
+    /// A first build: no live site stands beside it, so nothing can be linked.
     first: bool,
-    /// Every file written, so that what the old tree had and this build did not make can be
-    /// removed before the swap, and the new site's list can be written.
+    /// Every file written, for the new site's list.
     written: std::sync::Mutex<HashMap<PathBuf, Stamp>>,
     /// In a first build, the folders made so far: a file in a new folder is written after
     /// making the folder, without first failing to open it (a third of all files).
@@ -69,6 +62,8 @@ pub enum PublishError {
         path: String,
         source: std::io::Error,
     },
+    #[error("another carepages build is writing to {output} now; wait for it to finish, then build again")]
+    Busy { output: String },
     #[error("the output folder {output} would overwrite {what} ({path}); choose another --output")]
     Overlap {
         output: String,
@@ -127,35 +122,55 @@ fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// Holds the output folder for one build: a second build into the same folder is told
+/// so and stops, rather than both writing it. The operating system lets go of the lock when
+/// the build ends, however it ends, so a stopped build never leaves it stuck.
+pub struct OutputLock {
+    _folder: std::fs::File,
+}
+
+impl OutputLock {
+    pub fn acquire(output: &Path) -> Result<OutputLock, PublishError> {
+        std::fs::create_dir_all(output).map_err(io(output))?;
+        let folder = std::fs::File::open(output).map_err(io(output))?;
+        match rustix::fs::flock(
+            &folder,
+            rustix::fs::FlockOperation::NonBlockingLockExclusive,
+        ) {
+            Ok(()) => Ok(OutputLock { _folder: folder }),
+            Err(rustix::io::Errno::WOULDBLOCK) => Err(PublishError::Busy {
+                output: output.display().to_string(),
+            }),
+            Err(e) => Err(PublishError::Io {
+                path: output.display().to_string(),
+                source: e.into(),
+            }),
+        }
+    }
+}
+
+/// How a staged site was put in place, to undo it if a later council's cannot be.
+enum Placed {
+    /// Swapped with the live site in one step: the staging folder now holds the old site.
+    Exchanged,
+    /// The old site was moved aside to this folder (or there was none), then the new one
+    /// moved in.
+    Renamed(Option<PathBuf>),
+}
+
 impl Staging {
-    /// Starts staging `output/<council>`, recycling the site from the build before last
-    /// when there is one.
+    /// Starts staging `output/<council>` in a new folder. The caller holds the output's
+    /// [`OutputLock`], so a staging folder already there was left by a build that was
+    /// stopped, and is cleared.
     pub fn begin(output: &Path, council: &str) -> Result<Staging, PublishError> {
         std::fs::create_dir_all(output).map_err(io(output))?;
         let dir = output.join(format!(".staging-{council}"));
-        let previous = output.join(format!(".previous-{council}"));
-        let mut recycled = None;
-        // A staging folder left by a build that was stopped is recycled like a previous
-        // site, but its files are not known: it is walked at the end.
-        if previous.is_dir() && !dir.exists() {
-            recycled = read_file_list(&file_list(&previous))
-                .map(|files| files.into_iter().map(|(path, _)| path).collect());
-            std::fs::rename(&previous, &dir).map_err(io(&previous))?;
-        } else if previous.exists() {
-            remove_tree(&previous)?;
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            remove_any(&dir)?;
         }
-        let _ = std::fs::remove_file(file_list(&previous));
-        if dir.exists() && !dir.is_dir() {
-            std::fs::remove_file(&dir).map_err(io(&dir))?;
-        }
-        // A folder made here holds only what this build writes: nothing to clear out.
-        let empty = !dir.exists();
-        if empty {
-            recycled = Some(Vec::new());
-        }
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        std::fs::create_dir(&dir).map_err(io(&dir))?;
         let target = output.join(council);
-        let first = empty && !target.is_dir();
+        let first = !target.is_dir();
         let live = read_file_list(&file_list(&target))
             .unwrap_or_default()
             .into_iter()
@@ -164,8 +179,6 @@ impl Staging {
         Ok(Staging {
             dir,
             target,
-            previous,
-            recycled,
             live,
             first,
             written: Default::default(),
@@ -177,39 +190,120 @@ impl Staging {
         &self.dir
     }
 
-    /// Removes what the recycled tree had that this build did not write, then puts the
-    /// staged site in place of the live one, which is kept for the next build to recycle.
+    /// Puts this one staged site in place of the live one.
     pub fn swap_in(self) -> Result<(), PublishError> {
-        let written = self.written.into_inner().unwrap_or_default();
-        match &self.recycled {
-            Some(files) => remove_listed(&self.dir, files, &written),
-            None => remove_unwritten(&self.dir, &written)?,
-        }
-        // The live site becomes the previous one, and its list of files goes with it.
-        let (live_list, previous_list) = (file_list(&self.target), file_list(&self.previous));
-        if std::fs::rename(&live_list, &previous_list).is_err() {
-            let _ = std::fs::remove_file(&previous_list);
-        }
-        if self.target.exists() {
-            if exchange(&self.dir, &self.target).is_err() {
-                std::fs::rename(&self.target, &self.previous).map_err(io(&self.target))?;
-                std::fs::rename(&self.dir, &self.target).map_err(io(&self.dir))?;
-            } else {
-                std::fs::rename(&self.dir, &self.previous).map_err(io(&self.dir))?;
-            }
-        } else {
-            std::fs::rename(&self.dir, &self.target).map_err(io(&self.dir))?;
-        }
-        write_file_list(&live_list, &written);
-        Ok(())
+        swap_all(vec![self])
     }
 
-    /// Gives up after a failure, leaving the live site untouched; the half-written tree is
-    /// kept to be recycled by the next build.
+    /// Gives up after a failure: the staging folder is removed and the live site is as it
+    /// was.
     pub fn abandon(self) {
-        if std::fs::rename(&self.dir, &self.previous).is_err() {
-            let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = remove_any(&self.dir);
+    }
+
+    fn put_in_place(&self) -> Result<Placed, PublishError> {
+        if std::fs::symlink_metadata(&self.target).is_err() {
+            std::fs::rename(&self.dir, &self.target).map_err(io(&self.dir))?;
+            return Ok(Placed::Renamed(None));
         }
+        if exchange(&self.dir, &self.target).is_ok() {
+            return Ok(Placed::Exchanged);
+        }
+        let aside = self.aside();
+        std::fs::rename(&self.target, &aside).map_err(io(&self.target))?;
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            let _ = std::fs::rename(&aside, &self.target);
+            return Err(io(&self.dir)(e));
+        }
+        Ok(Placed::Renamed(Some(aside)))
+    }
+
+    /// Undoes [`put_in_place`](Self::put_in_place): the old site goes back and the new one
+    /// is removed.
+    fn put_back(&self, placed: Placed) {
+        match placed {
+            Placed::Exchanged => {
+                if exchange(&self.dir, &self.target).is_err() {
+                    return;
+                }
+            }
+            Placed::Renamed(aside) => {
+                if std::fs::rename(&self.target, &self.dir).is_err() {
+                    return;
+                }
+                if let Some(aside) = aside {
+                    let _ = std::fs::rename(aside, &self.target);
+                }
+            }
+        }
+        let _ = remove_any(&self.dir);
+    }
+
+    /// After every council's site is in place: records the new site's files and removes
+    /// the old site, and the `.previous-<council>` folder earlier versions kept.
+    fn finish(self, placed: Placed) {
+        let written = self.written.into_inner().unwrap_or_default();
+        write_file_list(&file_list(&self.target), &written);
+        let old = match placed {
+            Placed::Exchanged => Some(self.dir),
+            Placed::Renamed(aside) => aside,
+        };
+        if let Some(old) = old {
+            let _ = remove_any(&old);
+        }
+        let name = self
+            .target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let previous = self.target.with_file_name(format!(".previous-{name}"));
+        if std::fs::symlink_metadata(&previous).is_ok() {
+            let _ = remove_any(&previous);
+            let _ = std::fs::remove_file(file_list(&previous));
+        }
+    }
+
+    fn aside(&self) -> PathBuf {
+        let name = self
+            .target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.target.with_file_name(format!(".replaced-{name}"))
+    }
+}
+
+/// Puts every staged site in place of its live one, all or none: if one cannot be swapped
+/// in, those already swapped are put back and every staging folder is removed, so the
+/// sites residents see are all from one build.
+pub fn swap_all(staged: Vec<Staging>) -> Result<(), PublishError> {
+    let mut placed: Vec<(Staging, Placed)> = Vec::with_capacity(staged.len());
+    let mut pending = staged.into_iter();
+    while let Some(staging) = pending.next() {
+        match staging.put_in_place() {
+            Ok(how) => placed.push((staging, how)),
+            Err(e) => {
+                for (done, how) in placed.into_iter().rev() {
+                    done.put_back(how);
+                }
+                staging.abandon();
+                pending.for_each(Staging::abandon);
+                return Err(e);
+            }
+        }
+    }
+    for (staging, how) in placed {
+        staging.finish(how);
+    }
+    Ok(())
+}
+
+/// Removes a folder tree, or a file or link standing where one was expected.
+fn remove_any(path: &Path) -> Result<(), PublishError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => remove_tree(path),
+        Ok(_) => std::fs::remove_file(path).map_err(io(path)),
+        Err(_) => Ok(()),
     }
 }
 
@@ -455,52 +549,6 @@ fn write_file_list(path: &Path, written: &HashMap<PathBuf, Stamp>) {
         .and_then(|mut file| write_in_pieces(&mut file, text.as_bytes()));
 }
 
-/// Removes the files of a recycled tree (from its list) that this build did not write,
-/// then the folders they leave empty.
-fn remove_listed(dir: &Path, files: &[PathBuf], written: &HashMap<PathBuf, Stamp>) {
-    let mut folders = std::collections::BTreeSet::new();
-    for rel in files.iter().filter(|f| !written.contains_key(*f)) {
-        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
-        if safe && std::fs::remove_file(dir.join(rel)).is_ok() {
-            folders.extend(
-                rel.ancestors()
-                    .skip(1)
-                    .filter(|a| !a.as_os_str().is_empty())
-                    .map(Path::to_path_buf),
-            );
-        }
-    }
-    // Deepest first, so a folder's empty subfolders are gone before it is tried.
-    let mut folders: Vec<PathBuf> = folders.into_iter().collect();
-    folders.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
-    for folder in folders {
-        let _ = std::fs::remove_dir(dir.join(folder));
-    }
-}
-
-/// Removes the files under `dir` that are not in `written` (site-relative), then the
-/// folders left empty.
-fn remove_unwritten(dir: &Path, written: &HashMap<PathBuf, Stamp>) -> Result<(), PublishError> {
-    let mut folders = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry = entry.map_err(|e| PublishError::Io {
-            path: dir.display().to_string(),
-            source: e.into(),
-        })?;
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if entry.file_type().is_dir() {
-            folders.push(entry.path().to_path_buf());
-        } else if !written.contains_key(rel) {
-            std::fs::remove_file(entry.path()).map_err(io(entry.path()))?;
-        }
-    }
-    // Deepest first, so a folder's empty subfolders are gone before it is tried.
-    for folder in folders.iter().rev() {
-        let _ = std::fs::remove_dir(folder);
-    }
-    Ok(())
-}
-
 /// Whether the file at `path` holds exactly `bytes` (cheap length check first).
 fn same_bytes(path: &Path, meta: &std::fs::Metadata, bytes: &[u8]) -> bool {
     meta.len() == bytes.len() as u64 && std::fs::read(path).is_ok_and(|old| old == bytes)
@@ -707,7 +755,7 @@ mod tests {
     }
 
     #[test]
-    fn a_recycled_site_keeps_nothing_the_new_build_did_not_write() {
+    fn a_rebuilt_site_keeps_nothing_the_new_build_did_not_write() {
         let dir = tempfile::tempdir().expect("tempdir");
         let build = |files: &[(&str, &str)]| {
             let s = Staging::begin(dir.path(), "c").expect("staging");
@@ -722,7 +770,6 @@ mod tests {
             ("b.css", "b"),
         ]);
         build(&[("a/index.html", "1"), ("b.css", "b2")]);
-        // The third build recycles the first one's tree, which still has old/.
         build(&[("a/index.html", "3"), ("new/deep/index.html", "new")]);
         let site = dir.path().join("c");
         let mut files: Vec<String> = walkdir::WalkDir::new(&site)
@@ -750,15 +797,13 @@ mod tests {
         );
         let read = |p: &str| std::fs::read_to_string(site.join(p)).expect("read");
         assert_eq!(read("a/index.html"), "3");
-        // Without the list of what the recycled tree holds, it is walked instead.
-        std::fs::remove_file(dir.path().join(".previous-c.files")).expect("remove list");
-        build(&[("only.html", "x")]);
-        build(&[("only.html", "x")]);
-        let names: Vec<_> = std::fs::read_dir(&site)
+        // Nothing but the site and its list is left beside it.
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
             .expect("list")
-            .map(|e| e.expect("entry").file_name())
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, ["only.html"]);
+        names.sort();
+        assert_eq!(names, [".c.files", "c"]);
     }
 
     #[test]
@@ -777,22 +822,57 @@ mod tests {
         }
     }
 
+    /// Every file under `dir`, hidden ones included, with its bytes.
+    fn everything(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| {
+                let bytes = if e.file_type().is_file() {
+                    std::fs::read(e.path()).expect("read")
+                } else {
+                    Vec::new()
+                };
+                (e.path().to_path_buf(), bytes)
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
     #[test]
-    fn an_abandoned_build_leaves_the_live_site_and_is_recycled_later() {
+    fn an_abandoned_build_leaves_output_exactly_as_it_was() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let s = Staging::begin(dir.path(), "c").expect("staging");
-        s.write("index.html", b"good").expect("write");
-        s.swap_in().expect("swap");
+        for text in ["good", "better"] {
+            let s = Staging::begin(dir.path(), "c").expect("staging");
+            s.write("index.html", text.as_bytes()).expect("write");
+            s.swap_in().expect("swap");
+        }
+        let before = everything(dir.path());
         let s = Staging::begin(dir.path(), "c").expect("staging");
         s.write("index.html", b"half").expect("write");
+        s.write("other.html", b"half").expect("write");
         s.abandon();
-        let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).expect("read");
-        assert_eq!(read("c/index.html"), "good");
-        let s = Staging::begin(dir.path(), "c").expect("staging");
-        s.write("other.html", b"next").expect("write");
-        s.swap_in().expect("swap");
-        assert!(!dir.path().join("c/index.html").exists());
-        assert_eq!(read("c/other.html"), "next");
+        assert_eq!(everything(dir.path()), before);
+    }
+
+    #[test]
+    fn when_one_council_cannot_be_swapped_in_none_is() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for council in ["a", "b"] {
+            let s = Staging::begin(dir.path(), council).expect("staging");
+            s.write("index.html", b"old").expect("write");
+            s.swap_in().expect("swap");
+        }
+        let before = everything(dir.path());
+        let a = Staging::begin(dir.path(), "a").expect("staging");
+        a.write("index.html", b"new").expect("write");
+        let b = Staging::begin(dir.path(), "b").expect("staging");
+        b.write("index.html", b"new").expect("write");
+        // The second council's staged site disappears before the swap, as on a failing disk.
+        std::fs::remove_dir_all(b.dir()).expect("remove");
+        assert!(swap_all(vec![a, b]).is_err());
+        assert_eq!(everything(dir.path()), before);
     }
 
     #[test]
