@@ -24,49 +24,92 @@ pub struct PhotoView {
     pub alt: String,
 }
 
+/// The most pixels a photo may have: a 12-megapixel phone photo is well inside, and the
+/// largest photo decodes in about a second. A 12,000 x 12,000 photo took 12 s and 600 MB.
+pub const MAX_PHOTO_PIXELS: u64 = 40_000_000;
+/// The longest side a photo may have.
+pub const MAX_PHOTO_SIDE: u32 = 10_000;
+
 fn limits() -> Limits {
     let mut limits = Limits::default();
-    limits.max_image_width = Some(12_000);
-    limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_image_width = Some(MAX_PHOTO_SIDE);
+    limits.max_image_height = Some(MAX_PHOTO_SIDE);
+    limits.max_alloc = Some(256 * 1024 * 1024);
     limits
+}
+
+/// A photo's bytes: an ordinary file, not a link out of its folder, within the size limit.
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    let folder = path.parent().unwrap_or(Path::new("."));
+    crate::content::files::read_inside(folder, path, MAX_PHOTO_BYTES).map_err(|why| why.to_string())
+}
+
+/// A reader for a photo's bytes, refusing photos with more pixels than the limit before
+/// they are decoded.
+fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, String> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    if reader.format().is_none() {
+        return Err("it is not a JPEG, PNG or WebP photo".into());
+    }
+    reader.limits(limits());
+    Ok(reader)
 }
 
 /// Reads a photo's size without decoding it, for the standards checks.
 pub fn dimensions(path: &Path) -> Result<(u32, u32), String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > MAX_PHOTO_BYTES {
-        return Err(format!(
-            "it is {} MB; photos may be at most {} MB",
-            size / 1_048_576,
-            MAX_PHOTO_BYTES / 1_048_576
-        ));
-    }
-    let mut reader = ImageReader::open(path)
-        .map_err(|e| e.to_string())?
+    let bytes = read(path)?;
+    // Only the header is read here, so the size can be told in plain words before the
+    // decoder's own limits would refuse it.
+    let (width, height) = ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
+        .map_err(|e| e.to_string())?
+        .into_dimensions()
         .map_err(|e| e.to_string())?;
-    reader.limits(limits());
-    reader.into_dimensions().map_err(|e| e.to_string())
+    check_pixels(width, height)?;
+    Ok((width, height))
 }
 
-/// Decodes `path`, writes resized copies under `assets/photos/` and describes them.
+fn check_pixels(width: u32, height: u32) -> Result<(), String> {
+    let too_many = u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS;
+    if too_many || width > MAX_PHOTO_SIDE || height > MAX_PHOTO_SIDE {
+        return Err(format!(
+            "it is {width} x {height} pixels; photos may have at most {} million pixels and {MAX_PHOTO_SIDE} on a side",
+            MAX_PHOTO_PIXELS / 1_000_000
+        ));
+    }
+    Ok(())
+}
+
+/// Decodes `path`, writes resized copies under `assets/photos/` and describes them. The
+/// photo is turned the way its camera recorded (EXIF orientation), since the copies keep
+/// no metadata to say so.
 pub fn publish(
     path: &Path,
     slug: &str,
     alt: &str,
     sink: &dyn Sink,
 ) -> Result<PhotoView, RenderError> {
+    use image::ImageDecoder;
+    // The caller names the listing; the photo's own path is not shown.
     let fail = |message: String| RenderError::Photo {
-        path: path.display().to_string(),
+        listing: String::new(),
         message,
     };
-    let mut reader = ImageReader::open(path)
-        .map_err(|e| fail(e.to_string()))?
-        .with_guessed_format()
+    let bytes = read(path).map_err(fail)?;
+    let mut decoder = reader(&bytes)
+        .map_err(fail)?
+        .into_decoder()
         .map_err(|e| fail(e.to_string()))?;
-    reader.limits(limits());
-    let original = reader.decode().map_err(|e| fail(e.to_string()))?;
+    let (width, height) = decoder.dimensions();
+    check_pixels(width, height).map_err(fail)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut original =
+        image::DynamicImage::from_decoder(decoder).map_err(|e| fail(e.to_string()))?;
+    original.apply_orientation(orientation);
     let mut widths: Vec<u32> = WIDTHS
         .iter()
         .copied()
