@@ -9,6 +9,7 @@ use crate::{BuildError, BuildOptions, CouncilMemo, Prepared};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -202,6 +203,8 @@ struct Preview {
     sites: RwLock<Sites>,
     changes: Mutex<Changes>,
     changed: Condvar,
+    /// How many pages are waiting for reload events now.
+    event_streams: AtomicUsize,
 }
 
 /// The pages recent rebuilds changed, as addresses (`/westmoor/enterprises/x/`), by
@@ -229,6 +232,7 @@ pub fn serve(
         sites: RwLock::new(builder.sites.clone()),
         changes: Mutex::new(Changes::default()),
         changed: Condvar::new(),
+        event_streams: AtomicUsize::new(0),
     });
     let server = tiny_http::Server::http(("127.0.0.1", port))
         .map_err(|e| BuildError::Usage(format!("cannot listen on port {port}: {e}")))?;
@@ -245,7 +249,7 @@ pub fn serve(
 
     let _watcher = watch(builder, Arc::clone(&preview), timings)?;
     let server = Arc::new(server);
-    // A few threads answer requests; each open page holds one for its reload events.
+    // A few threads answer requests; reload events have threads of their own.
     let threads: Vec<_> = (0..16)
         .map(|_| {
             let server = Arc::clone(&server);
@@ -403,7 +407,10 @@ fn describe(error: &BuildError, content: &Path) -> String {
     }
 }
 
-fn answer(request: tiny_http::Request, preview: &Preview, councils: &[String]) {
+/// The most pages that may wait for reload events at once; more are asked to try later.
+const MAX_EVENT_STREAMS: usize = 256;
+
+fn answer(request: tiny_http::Request, preview: &Arc<Preview>, councils: &[String]) {
     let url = request
         .url()
         .split(['?', '#'])
@@ -416,7 +423,28 @@ fn answer(request: tiny_http::Request, preview: &Preview, councils: &[String]) {
             "text/javascript; charset=utf-8",
             RELOAD_JS.as_bytes().to_vec(),
         ),
-        RELOAD_EVENTS => return events(request, preview),
+        RELOAD_EVENTS => {
+            // Each open page holds its reload events open for as long as it is open: on a
+            // thread of its own, so open tabs never take the threads that answer pages.
+            let open = preview.event_streams.fetch_add(1, Ordering::SeqCst);
+            if open >= MAX_EVENT_STREAMS {
+                preview.event_streams.fetch_sub(1, Ordering::SeqCst);
+                let busy = "retry: 10000\n\n".as_bytes().to_vec();
+                let _ = request.respond(respond(503, "text/event-stream", busy));
+                return;
+            }
+            let stream = Arc::clone(preview);
+            let started = std::thread::Builder::new()
+                .name("carepages-reload".into())
+                .spawn(move || {
+                    events(request, &stream);
+                    stream.event_streams.fetch_sub(1, Ordering::SeqCst);
+                });
+            if started.is_err() {
+                preview.event_streams.fetch_sub(1, Ordering::SeqCst);
+            }
+            return;
+        }
         "/" => respond(200, "text/html; charset=utf-8", home(councils).into_bytes()),
         _ => site_file(&url, preview),
     };
@@ -467,7 +495,10 @@ fn site_file(url: &str, preview: &Preview) -> Reply {
         // A folder address without its slash, as hosts redirect it.
         None if site.get(&format!("{path}/index.html")).is_some() => {
             let mut r = respond(301, "text/plain", Vec::new());
-            if let Ok(h) = tiny_http::Header::from_bytes("Location", format!("{url}/")) {
+            // Only ever a path on this server: `//host/x` or `/\host/x` would send the
+            // browser to another host.
+            let local = format!("/{}/", url.trim_start_matches(['/', '\\']));
+            if let Ok(h) = tiny_http::Header::from_bytes("Location", local) {
                 r.add_header(h);
             }
             return r;
