@@ -1,6 +1,7 @@
-//! One listing through the whole pipeline in memory, for the fuzzer and property tests:
-//! parse, check against the schema and standards, and render every page of a one-listing
-//! site. It must never panic, whatever the bytes.
+//! One listing, council settings file or standards profile through the whole pipeline in
+//! memory, for the fuzzers and property tests: parse, check against the schema and
+//! standards, and render every page of a one-listing site. It must never panic, whatever
+//! the bytes.
 
 use crate::content::{self, Content};
 use crate::render::{MemorySite, Theme};
@@ -27,20 +28,45 @@ static THEME: LazyLock<Theme> = LazyLock::new(|| {
     .expect("default theme loads")
 });
 
+/// A listing that every standards profile shipped with carepages publishes.
+pub const LISTING: &str = "---\nname: Fuzz Friends\nsummary: Friendly company at home for older people.\ncouncils: [fuzzshire]\nsupport_types: [companionship]\nwho_for: [older_people]\nservice_area: {towns: [Anytown], postcode_districts: [TA4]}\ncontact: {first_name: Sam, phone: \"07700 900123\"}\nstandards:\n  evidence:\n    - {type: public_liability, expires: 2027-01-31}\n    - {type: dbs_enhanced, issued: 2025-10-15}\n    - {type: safeguarding_training, completed: 2025-09-20}\nreview: {last_checked: 2026-05-20}\nconsent: {publish: true}\n---\nWe visit for a chat and a cup of tea.\n";
+
 /// Runs `bytes` as `enterprises/fuzz.md` on a one-council site. Returns the rendered HTML
 /// pages when the listing is valid and published, and nothing otherwise.
 pub fn listing(bytes: &[u8]) -> Vec<(String, String)> {
-    let council =
-        match content::parse_council(Path::new("councils/fuzzshire.yaml"), COUNCIL.as_bytes()) {
-            Ok(c) => c,
-            Err(_) => return Vec::new(),
-        };
+    let mut files = site(COUNCIL.as_bytes(), bytes);
+    files.retain(|(p, _)| p.ends_with(".html"));
+    files
+}
+
+/// Runs `bytes` as a council's settings (`councils/fuzzshire.yaml`) with one listing.
+/// Returns every file of the site when the settings are valid, and nothing otherwise.
+pub fn council(bytes: &[u8]) -> Vec<(String, String)> {
+    site(bytes, LISTING.as_bytes())
+}
+
+/// Reads `bytes` as a standards profile and judges the fixed listing by it. Returns
+/// whether the listing would be published.
+pub fn profile(bytes: &[u8]) -> Option<bool> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let profile = standards::StandardsProfile::parse(text, "standards/fuzz.yaml").ok()?;
+    let file = content::parse_listing(Path::new("enterprises/fuzz.md"), LISTING.as_bytes()).ok()?;
+    let front: content::FrontMatter = serde_json::from_value(file.data).ok()?;
+    let findings = profile.assess(&front, time::macros::date!(2026 - 11 - 25));
+    Some(!findings.iter().any(|f| f.withholds))
+}
+
+fn site(council: &[u8], listing: &[u8]) -> Vec<(String, String)> {
+    let council = match content::parse_council(Path::new("councils/fuzzshire.yaml"), council) {
+        Ok(c) => c,
+        Err(_) => return Vec::new(),
+    };
     let mut loaded = Content {
         root: "/nonexistent-content".into(),
         councils: vec![council],
         ..Content::default()
     };
-    match content::parse_listing(Path::new("enterprises/fuzz.md"), bytes) {
+    match content::parse_listing(Path::new("enterprises/fuzz.md"), listing) {
         Ok(l) => loaded.listings.push(l),
         Err(_) => return Vec::new(),
     }
@@ -71,7 +97,7 @@ pub fn listing(bytes: &[u8]) -> Vec<(String, String)> {
     }
     sink.into_files()
         .into_iter()
-        .filter(|(p, _)| p.ends_with(".html"))
+        .filter(|(p, _)| !p.ends_with(".wasm") && !p.starts_with("assets/photos/"))
         .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
         .collect()
 }
