@@ -488,3 +488,55 @@ fn a_settings_change_made_while_a_listing_is_broken_is_not_lost() {
     );
     assert_preview_is_the_full_build(&ws, &preview);
 }
+
+/// The response head to a GET, read as it comes.
+fn head_of(host: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(host).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).to_string();
+    text.split("\r\n\r\n").next().unwrap_or("").to_string()
+}
+
+#[test]
+fn many_open_tabs_never_stop_the_preview_answering() {
+    let ws = Workspace::from_fixture("basic");
+    let preview = start(&ws);
+    // Each open tab holds its reload events open; more tabs than the preview has threads
+    // for pages.
+    let tabs: Vec<TcpStream> = (0..24).map(|_| listen(&preview.host)).collect();
+    let started = Instant::now();
+    let head = head_of(&preview.host, "/testshire/");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop(tabs);
+}
+
+#[test]
+fn a_folder_without_its_slash_is_redirected_on_the_same_host() {
+    let ws = Workspace::from_fixture("basic");
+    let preview = start(&ws);
+    for path in [
+        "//testshire/support",
+        "///testshire/support",
+        "/testshire/support",
+    ] {
+        let head = head_of(&preview.host, path);
+        let location = head
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("Location: ")
+                    .or_else(|| l.strip_prefix("location: "))
+            })
+            .unwrap_or_else(|| panic!("{path}: no redirect in {head}"));
+        assert_eq!(location, "/testshire/support/", "{path}");
+    }
+}

@@ -154,3 +154,51 @@ pub fn publish(
         alt: alt.to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JPEG `width` x `height`, with an EXIF block saying the camera was turned a
+    /// quarter (orientation 6: the picture must be turned 90 degrees clockwise to show).
+    fn turned_jpeg(width: u32, height: u32) -> Vec<u8> {
+        let mut jpeg = Vec::new();
+        image::RgbImage::from_pixel(width, height, image::Rgb([200, 120, 40]))
+            .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .expect("jpeg");
+        let tiff: [u8; 26] = [
+            b'I', b'I', 0x2A, 0, 8, 0, 0, 0, // little-endian, first directory at 8
+            1, 0, // one entry
+            0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, // Orientation = 6
+            0, 0, 0, 0, // no next directory
+        ];
+        let mut app1 = vec![0xFF, 0xE1, 0, (2 + 6 + tiff.len()) as u8];
+        app1.extend_from_slice(b"Exif\0\0");
+        app1.extend_from_slice(&tiff);
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn a_portrait_photo_taken_with_the_phone_turned_is_published_upright() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sam.jpg");
+        std::fs::write(&path, turned_jpeg(64, 32)).expect("write");
+        let site = crate::render::MemorySite::default();
+        let view = publish(&path, "sam", "Sam in the garden", &site).expect("publish");
+        assert_eq!((view.width, view.height), (32, 64));
+        let published = site.get(&view.src).expect("the photo is published");
+        let back = image::load_from_memory(&published).expect("a JPEG");
+        assert_eq!((back.width(), back.height()), (32, 64));
+    }
+
+    #[test]
+    fn a_photo_with_too_many_pixels_is_refused_before_decoding() {
+        assert!(check_pixels(4032, 3024).is_ok());
+        let why = check_pixels(12_000, 12_000).expect_err("too many");
+        assert!(why.contains("million pixels"), "{why}");
+        assert!(check_pixels(20_000, 100).is_err());
+    }
+}

@@ -396,7 +396,9 @@ fn read_layer(
         files.insert(rel, read(&path)?);
     }
     let strings_file = dir.join(strings_name);
-    if strings_file.is_file() {
+    // The language comes from the council's settings: the file must still be in this theme.
+    let inside = crate::content::files::resolve_inside(dir, &strings_file).is_ok();
+    if inside && strings_file.is_file() {
         let text = read_string(&strings_file)?;
         let layer: serde_json::Value =
             serde_yaml::from_str(&text).map_err(|source| ThemeError::Strings {

@@ -75,6 +75,24 @@ pub fn check(
             );
         }
     }
+    for (i, language) in settings.languages.iter().enumerate() {
+        let plain =
+            (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_lowercase());
+        if !plain {
+            let steps = [PathStep::Key("languages".into()), PathStep::Index(i)];
+            let (line, column) = source.locate(&steps, false);
+            problems.push(
+                Diagnostic::error(
+                    &source.path,
+                    "language",
+                    "A language must be given by its two-letter code.",
+                )
+                .field(crate::content::dotted(&steps))
+                .at(line, column)
+                .help("Write en for English or cy for Welsh."),
+            );
+        }
+    }
     for (i, area) in settings.areas.iter().enumerate() {
         if crate::content::slugify(&area.town).is_empty() {
             let steps = [
