@@ -45,6 +45,11 @@ pub struct Validity {
     pub no_expiry_when: Option<String>,
 }
 
+/// The longest any evidence may be set to stay valid, and the longest between council
+/// reviews.
+const MAX_VALID_YEARS: i32 = 10;
+const MAX_REVIEW_MONTHS: u32 = 60;
+
 /// The largest standards profile read: a profile is a page of settings.
 pub const MAX_PROFILE_BYTES: u64 = 256 * 1024;
 
@@ -112,7 +117,7 @@ impl StandardsProfile {
 
     /// Reads a profile's text; `shown` names it in messages.
     pub fn parse(text: &str, shown: &str) -> Result<StandardsProfile, ProfileError> {
-        serde_yaml::from_str(text).map_err(|e| {
+        let profile: StandardsProfile = serde_yaml::from_str(text).map_err(|e| {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             ProfileError::Invalid {
                 path: shown.to_string(),
@@ -125,7 +130,42 @@ impl StandardsProfile {
                     .unwrap_or("")
                     .to_string(),
             }
-        })
+        })?;
+        profile.check_ranges(shown)?;
+        Ok(profile)
+    }
+
+    /// Refuses numbers no real standard would use (evidence valid for a thousand years, a
+    /// review every million months), which would keep listings live for ever.
+    fn check_ranges(&self, shown: &str) -> Result<(), ProfileError> {
+        let invalid = |message: String| ProfileError::Invalid {
+            path: shown.to_string(),
+            line: 1,
+            column: 1,
+            message,
+        };
+        for (kind, rule) in &self.validity {
+            if rule
+                .years
+                .is_some_and(|y| !(0..=MAX_VALID_YEARS).contains(&y))
+            {
+                return Err(invalid(format!(
+                    "`years` for {kind} must be between 0 and {MAX_VALID_YEARS}"
+                )));
+            }
+        }
+        if self
+            .review_max_months
+            .is_some_and(|m| m > MAX_REVIEW_MONTHS)
+        {
+            return Err(invalid(format!(
+                "`review_max_months` must be at most {MAX_REVIEW_MONTHS}"
+            )));
+        }
+        if !(0..=365).contains(&self.warn_days) {
+            return Err(invalid("`warn_days` must be between 0 and 365".into()));
+        }
+        Ok(())
     }
 
     fn name_of(&self, kind: &str) -> String {
@@ -392,19 +432,22 @@ fn long(d: Date) -> String {
 
 /// The same day `years` later; 29 February becomes 28 February in a year without it.
 fn add_years(d: Date, years: i32) -> Option<Date> {
-    let year = d.year() + years;
+    let year = d.year().checked_add(years)?;
     Date::from_calendar_date(year, d.month(), d.day())
         .or_else(|_| Date::from_calendar_date(year, d.month(), d.day() - 1))
         .ok()
 }
 
 /// The same day `months` later, or the month's last day when it is shorter.
+/// Past the last date there is, the last date.
 fn add_months(d: Date, months: u32) -> Date {
-    let total = d.month() as i32 - 1 + months as i32;
-    let year = d.year() + total / 12;
+    let total = i64::from(u8::from(d.month()) - 1) + i64::from(months);
+    let Ok(year) = i32::try_from(i64::from(d.year()) + total / 12) else {
+        return Date::MAX;
+    };
     let month = time::Month::try_from((total % 12 + 1) as u8).unwrap_or(time::Month::December);
     let last = time::util::days_in_month(month, year);
-    Date::from_calendar_date(year, month, d.day().min(last)).unwrap_or(d)
+    Date::from_calendar_date(year, month, d.day().min(last)).unwrap_or(Date::MAX)
 }
 
 #[cfg(test)]
@@ -532,5 +575,25 @@ mod tests {
             add_years(date!(2024 - 02 - 29), 3),
             Some(date!(2027 - 02 - 28))
         );
+    }
+
+    #[test]
+    fn a_profile_with_numbers_no_standard_would_use_is_refused() {
+        let base = "name: x\nrequired: [dbs_enhanced]\n";
+        let with = |extra: &str| StandardsProfile::parse(&format!("{base}{extra}"), "p.yaml");
+        assert!(with("validity: {dbs_enhanced: {from_field: issued, years: 3}}\n").is_ok());
+        for silly in [
+            "validity: {dbs_enhanced: {from_field: issued, years: 2147483647}}\n",
+            "validity: {dbs_enhanced: {from_field: issued, years: -5}}\n",
+            "review_max_months: 4294967295\n",
+            "warn_days: -9223372036854775808\n",
+        ] {
+            assert!(
+                matches!(with(silly), Err(ProfileError::Invalid { .. })),
+                "{silly}"
+            );
+        }
+        assert_eq!(add_months(date!(2026 - 05 - 20), u32::MAX), Date::MAX);
+        assert_eq!(add_years(Date::MAX, i32::MAX), None);
     }
 }
