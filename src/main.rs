@@ -135,6 +135,10 @@ enum Command {
         /// The council's name, such as "Westmoor Council".
         #[arg(long)]
         council: String,
+        /// A short id for the council: its folder in output/ and the name listings use,
+        /// such as westmoor. Asked for when not given (suggested from the name).
+        #[arg(long)]
+        id: Option<String>,
     },
     /// Start a new listing from a template with every field explained.
     New {
@@ -212,8 +216,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             search(&output, &council, &query, json)
         }
-        Command::Init { dir, council } => {
-            match carepages::scaffold::init(&dir, &council, today_or_now(None)) {
+        Command::Init { dir, council, id } => {
+            let id = match id {
+                Some(id) => id,
+                None => ask_for_id(&council),
+            };
+            match carepages::scaffold::init(&dir, &council, &id, today_or_now(None)) {
                 Ok(id) => {
                     println!("Wrote a content repository for {council} ({id}) in {}. Next: cd {} && carepages check && carepages build", dir.display(), dir.display());
                     Ok(ExitCode::SUCCESS)
@@ -474,5 +482,27 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+/// The council's short id, asked for at a terminal with a suggestion made from its name;
+/// the suggestion itself when nobody is there to answer (a script, CI).
+fn ask_for_id(council: &str) -> String {
+    use std::io::{BufRead, IsTerminal, Write};
+    let suggested = carepages::scaffold::suggest_id(council);
+    if !std::io::stdin().is_terminal() {
+        return suggested;
+    }
+    eprint!(
+        "A short id for {council}, used for its folder and in every listing (lower case letters, digits, hyphens) [{suggested}]: "
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    let answer = answer.trim();
+    if answer.is_empty() {
+        suggested
+    } else {
+        answer.to_string()
     }
 }

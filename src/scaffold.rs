@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
+    #[error("\"{0}\" cannot be a council's id: use lower case letters, digits and hyphens, such as westmoor")]
+    BadId(String),
     #[error("\"{0}\" has no letters or digits to make a file name from")]
     EmptyName(String),
     #[error("{0} already exists; edit it, or choose another name")]
@@ -155,6 +157,42 @@ like, and anything people often ask.
     )
 }
 
+/// A short id for a council, from its name: "Westmoor District Council" becomes
+/// `westmoor`, "City of Brightwater" `brightwater`. Words every council has are left out.
+pub fn suggest_id(council_name: &str) -> String {
+    const COMMON: [&str; 12] = [
+        "council",
+        "county",
+        "borough",
+        "district",
+        "city",
+        "metropolitan",
+        "of",
+        "the",
+        "and",
+        "royal",
+        "unitary",
+        "cyngor",
+    ];
+    let slug = slugify(council_name);
+    let words: Vec<&str> = slug
+        .split('-')
+        .filter(|w| !w.is_empty() && !COMMON.contains(w))
+        .collect();
+    let id = if words.is_empty() {
+        slug.clone()
+    } else {
+        words.join("-")
+    };
+    let id: String = id.chars().take(40).collect();
+    let id = id.trim_end_matches('-').to_string();
+    if id.is_empty() {
+        "council".into()
+    } else {
+        id
+    }
+}
+
 /// Files a new content repository starts with, besides its council and example listing.
 const SCHEMA_FILES: [(&str, &str); 4] = [
     (
@@ -175,6 +213,43 @@ const SCHEMA_FILES: [(&str, &str); 4] = [
     ),
 ];
 
+/// The steps that put the `carepages` command on a workflow's machine: the released binary
+/// for the version the repository names, checked against its published checksum; when there
+/// is no release to download, `cargo install` from the same tag, cached between runs.
+const INSTALL_STEPS: &str = r#"      # CAREPAGES_REPO is the GitHub repository carepages is released from (owner/name): set
+      # it under Settings > Secrets and variables > Actions > Variables. See README.md.
+      - name: Install carepages __VERSION__
+        env:
+          CAREPAGES_REPO: ${{ vars.CAREPAGES_REPO }}
+          VERSION: "__VERSION__"
+        run: |
+          set -euo pipefail
+          if [ -z "$CAREPAGES_REPO" ]; then
+            echo "::error::Set the repository variable CAREPAGES_REPO to the GitHub repository carepages is released from, such as example-council/carepages (see README.md)."
+            exit 1
+          fi
+          name="carepages-x86_64-unknown-linux-gnu"
+          base="https://github.com/$CAREPAGES_REPO/releases/download/v$VERSION"
+          mkdir -p "$HOME/.local/bin"
+          if curl -fsSL "$base/$name.tar.gz" -o "$name.tar.gz" && curl -fsSL "$base/$name.tar.gz.sha256" -o "$name.tar.gz.sha256"; then
+            sha256sum -c "$name.tar.gz.sha256"
+            tar -xzf "$name.tar.gz" -C "$HOME/.local/bin" carepages
+            rm -f "$name.tar.gz" "$name.tar.gz.sha256"
+            echo "INSTALLED=release" >> "$GITHUB_ENV"
+          else
+            echo "No release binary for v$VERSION: building it with cargo install (cached after the first run)."
+            echo "INSTALLED=source" >> "$GITHUB_ENV"
+          fi
+          echo "$HOME/.local/bin" >> "$GITHUB_PATH"
+      - if: env.INSTALLED == 'source'
+        uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/carepages
+          key: carepages-${{ runner.os }}-__VERSION__
+      - if: env.INSTALLED == 'source'
+        run: command -v carepages || cargo install carepages --locked --git "https://github.com/${{ vars.CAREPAGES_REPO }}" --tag "v__VERSION__"
+"#;
+
 const PULL_REQUEST_WORKFLOW: &str = r#"# Checks every pull request and puts problems on the changed lines.
 name: Check listings
 on:
@@ -184,11 +259,7 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: dtolnay/rust-toolchain@stable
-      # Set the repository variable CAREPAGES_GIT to the Git address your council installs
-      # carepages from (Settings > Secrets and variables > Actions > Variables).
-      - run: cargo install carepages --locked --git "${{ vars.CAREPAGES_GIT }}"
-      - run: carepages check --format github
+__INSTALL__      - run: carepages check --format github
 "#;
 
 const DEPLOY_WORKFLOW: &str = r#"# Builds the site on every push to main and every night, so evidence that lapses is
@@ -212,11 +283,7 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: dtolnay/rust-toolchain@stable
-      # Set the repository variable CAREPAGES_GIT to the Git address your council installs
-      # carepages from (Settings > Secrets and variables > Actions > Variables).
-      - run: cargo install carepages --locked --git "${{ vars.CAREPAGES_GIT }}"
-      - run: carepages build --council __COUNCIL__
+__INSTALL__      - run: carepages build --council __COUNCIL__
       - uses: actions/upload-pages-artifact@v3
         with:
           path: output/__COUNCIL__
@@ -231,13 +298,35 @@ jobs:
         uses: actions/deploy-pages@v4
 "#;
 
+/// A workflow with the install steps for this version of carepages written in.
+fn workflow(template: &str, council: &str) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    template
+        .replace(
+            "__INSTALL__",
+            &INSTALL_STEPS.replace("__VERSION__", version),
+        )
+        .replace("__COUNCIL__", council)
+}
+
 /// Writes a new content repository in `dir` for one council and returns the council's id.
 /// Dates in the example listing are set around `today` so that it publishes.
-pub fn init(dir: &Path, council_name: &str, today: time::Date) -> Result<String, ScaffoldError> {
-    let id = slugify(council_name);
-    if id.is_empty() {
-        return Err(ScaffoldError::EmptyName(council_name.to_string()));
+pub fn init(
+    dir: &Path,
+    council_name: &str,
+    id: &str,
+    today: time::Date,
+) -> Result<String, ScaffoldError> {
+    let valid = !id.is_empty()
+        && id.len() <= 40
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid {
+        return Err(ScaffoldError::BadId(id.to_string()));
     }
+    let id = id.to_string();
     let council_file = dir.join("content/councils").join(format!("{id}.yaml"));
     if council_file.exists() {
         return Err(ScaffoldError::Exists(council_file.display().to_string()));
@@ -263,16 +352,16 @@ pub fn init(dir: &Path, council_name: &str, today: time::Date) -> Result<String,
     files.push(("docs/volunteer-guide.md".into(), guide.to_string()));
     files.push((
         ".github/workflows/check.yml".into(),
-        PULL_REQUEST_WORKFLOW.to_string(),
+        workflow(PULL_REQUEST_WORKFLOW, &id),
     ));
     files.push((
         ".github/workflows/publish.yml".into(),
-        DEPLOY_WORKFLOW.replace("__COUNCIL__", &id),
+        workflow(DEPLOY_WORKFLOW, &id),
     ));
     files.push((".gitignore".into(), "/output\n".into()));
     files.push((
         "README.md".into(),
-        format!("# {council_name} care directory\n\n```sh\ncarepages check     # check every listing\ncarepages build     # build the site into output/{id}/\n```\n\nListings are in `content/enterprises/`; the volunteer guide is `docs/volunteer-guide.md`.\nPull requests are checked by `.github/workflows/check.yml`; `publish.yml` builds and publishes\nthe site to GitHub Pages on every push to main and every night, so lapsed evidence is\nwithheld without anyone pushing.\n"),
+        format!("# {council_name} care directory\n\n```sh\ncarepages check     # check every listing\ncarepages build     # build the site into output/{id}/\n```\n\nListings are in `content/enterprises/`; the volunteer guide is `docs/volunteer-guide.md`.\n\n## Publishing from GitHub\n\nPull requests are checked by `.github/workflows/check.yml`, which puts every problem on the\nline of the listing it is in. `publish.yml` builds the site and publishes it to GitHub Pages\non every push to main and every night, so evidence that lapses is withheld without anyone\npushing.\n\nBoth install carepages {version}, the version this repository was made with. Before the first\nrun, tell them where carepages is released from: in the repository's **Settings > Secrets and\nvariables > Actions > Variables**, add a variable named `CAREPAGES_REPO` whose value is the\nGitHub repository carepages is released from, written `owner/name`. The workflows download\nthat release's Linux binary and check its checksum (a few seconds); if the release has no\nbinary, they build carepages from the same tag with `cargo install` once (about ten minutes)\nand keep it in the Actions cache for later runs. To move to a newer carepages, change the\nversion in both workflows.\n\nFor GitHub Pages, choose **Settings > Pages > Source: GitHub Actions**.\n", version = env!("CARGO_PKG_VERSION")),
     ));
     for (rel, text) in files {
         let path = dir.join(&rel);
@@ -326,5 +415,31 @@ mod tests {
             new_listing(content, "Other", &["nowhere".into()]),
             Err(ScaffoldError::UnknownCouncil { .. })
         ));
+    }
+
+    #[test]
+    fn a_council_id_is_suggested_from_its_name_without_the_words_every_council_has() {
+        assert_eq!(suggest_id("Westmoor Council"), "westmoor");
+        assert_eq!(suggest_id("Royal Borough of Kingsbridge"), "kingsbridge");
+        assert_eq!(suggest_id("City and County of Swansea"), "swansea");
+        assert_eq!(
+            suggest_id("North East Lindsey Council"),
+            "north-east-lindsey"
+        );
+        assert_eq!(suggest_id("Cyngor Gwynedd"), "gwynedd");
+        assert_eq!(suggest_id("The Council"), "the-council");
+    }
+
+    #[test]
+    fn the_workflows_name_this_version_and_the_variable_they_need() {
+        let check = workflow(PULL_REQUEST_WORKFLOW, "westmoor");
+        assert!(check.contains(&format!("VERSION: \"{}\"", env!("CARGO_PKG_VERSION"))));
+        assert!(check.contains("vars.CAREPAGES_REPO"));
+        assert!(check.contains("sha256sum -c"));
+        assert!(check.contains("actions/cache@v4"));
+        assert!(!check.contains("__"), "{check}");
+        let publish = workflow(DEPLOY_WORKFLOW, "westmoor");
+        assert!(publish.contains("carepages build --council westmoor"));
+        assert!(publish.contains("path: output/westmoor"));
     }
 }

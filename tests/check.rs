@@ -529,7 +529,39 @@ fn init_scaffolds_a_repository_that_checks_and_builds_clean() {
     );
     let out = in_repo(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // Without --id and with nobody at a terminal, the id suggested from the name is used.
     assert!(repo_dir
-        .join("output/westmoor-council/enterprises/example-companions/index.html")
+        .join("output/westmoor/enterprises/example-companions/index.html")
         .is_file());
+    let other = dir.path().join("other");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carepages"))
+        .args([
+            "init",
+            "--council",
+            "Royal Borough of Kingsbridge",
+            "--id",
+            "Kings Bridge",
+        ])
+        .arg(&other)
+        .output()
+        .expect("init");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot be a council's id"),
+        "{}",
+        stderr(&out)
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carepages"))
+        .args([
+            "init",
+            "--council",
+            "Royal Borough of Kingsbridge",
+            "--id",
+            "kingsbridge",
+        ])
+        .arg(&other)
+        .output()
+        .expect("init");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(other.join("content/councils/kingsbridge.yaml").is_file());
 }
