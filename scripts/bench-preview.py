@@ -16,7 +16,7 @@ and prints the median and the slowest of each, plus the preview's own log.
 
     scripts/bench-preview.py [LISTINGS] [RUNS]       defaults: 10000 10
 
-Needs python3 and the release build (cargo build --release). The corpus comes from
+Needs python3 and the dist build (cargo build --profile dist). The corpus comes from
 ../shared/bench/gen_corpus.py into BENCH_DIR (/tmp/carepages-bench)/<LISTINGS>.
 """
 import json
@@ -88,7 +88,7 @@ class Events:
 
 
 def main():
-    binary = os.path.join(ROOT, "target", "release", "carepages")
+    binary = os.path.join(ROOT, "target", "dist", "carepages")
     work, content = corpus()
     files = sorted(os.listdir(os.path.join(content, "enterprises")))
     listing = os.path.join(content, "enterprises", files[len(files) // 2])

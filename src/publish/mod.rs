@@ -40,11 +40,15 @@ struct Stamp {
 
 impl Stamp {
     fn of(hash: u128, meta: &std::fs::Metadata) -> Stamp {
-        use std::os::unix::fs::MetadataExt;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
         Stamp {
             hash,
             len: meta.len(),
-            modified: meta.mtime().saturating_mul(1_000_000_000) + meta.mtime_nsec(),
+            modified,
         }
     }
 
@@ -132,21 +136,31 @@ pub struct OutputLock {
 impl OutputLock {
     pub fn acquire(output: &Path) -> Result<OutputLock, PublishError> {
         std::fs::create_dir_all(output).map_err(io(output))?;
-        let folder = std::fs::File::open(output).map_err(io(output))?;
-        match rustix::fs::flock(
-            &folder,
-            rustix::fs::FlockOperation::NonBlockingLockExclusive,
-        ) {
+        let folder = lock_handle(output).map_err(io(output))?;
+        match folder.try_lock() {
             Ok(()) => Ok(OutputLock { _folder: folder }),
-            Err(rustix::io::Errno::WOULDBLOCK) => Err(PublishError::Busy {
+            Err(std::fs::TryLockError::WouldBlock) => Err(PublishError::Busy {
                 output: output.display().to_string(),
             }),
-            Err(e) => Err(PublishError::Io {
-                path: output.display().to_string(),
-                source: e.into(),
-            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(io(output)(e)),
         }
     }
+}
+
+/// What is locked: the output folder itself, so the lock leaves nothing behind.
+#[cfg(unix)]
+fn lock_handle(output: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(output)
+}
+
+/// Windows cannot lock a folder: a file beside the sites stands for it.
+#[cfg(not(unix))]
+fn lock_handle(output: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(output.join(".carepages.lock"))
 }
 
 /// How a staged site was put in place, to undo it if a later council's cannot be.
@@ -347,9 +361,8 @@ impl Sink for Staging {
 }
 
 impl Staging {
-    /// Puts `bytes` at `full`, in the recycled tree, and says what is there now.
+    /// Puts `bytes` at `full`, in the staging folder, and says what is there now.
     fn place(&self, rel: &Path, full: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
-        use std::os::unix::fs::MetadataExt;
         if self.first {
             if let Some(folder) = full.parent().filter(|f| *f != self.dir) {
                 let made = self
@@ -366,10 +379,11 @@ impl Staging {
             }
             return create(full, hash, bytes);
         }
-        let old = std::fs::symlink_metadata(full);
-        match &old {
+        // Something is there only when this build writes a path twice: never write into it
+        // (it may be linked to the live site's file), replace it.
+        match std::fs::symlink_metadata(full) {
             Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(full)?,
-            Ok(_) => {}
+            Ok(_) => std::fs::remove_file(full)?,
             // Nothing there: the folder may be missing too.
             Err(_) => {
                 if let Some(parent) = full.parent() {
@@ -377,7 +391,6 @@ impl Staging {
                 }
             }
         }
-        let mut old = old.ok().filter(|m| m.is_file());
         // A file the live site already has, byte for byte, is linked rather than written:
         // no new data on disk, and its modified time stays as it was for hosts and sync tools.
         // The live site's list tells from its fingerprint, unless the file was touched since.
@@ -385,9 +398,6 @@ impl Staging {
         let live_meta = std::fs::symlink_metadata(&live)
             .ok()
             .filter(|m| m.is_file());
-        let shares_live = |old: &std::fs::Metadata, live: &std::fs::Metadata| {
-            old.ino() == live.ino() && old.dev() == live.dev()
-        };
         if let Some(live_meta) = &live_meta {
             let unchanged = match self.live.get(rel) {
                 Some(listed) if listed.describes(live_meta) => {
@@ -395,36 +405,11 @@ impl Staging {
                 }
                 _ => same_bytes(&live, live_meta, bytes),
             };
-            if unchanged {
-                if old.as_ref().is_some_and(|o| shares_live(o, live_meta)) {
-                    return Ok(Stamp::of(hash, live_meta));
-                }
-                if old.take().is_some() {
-                    std::fs::remove_file(full)?;
-                }
-                if std::fs::hard_link(&live, full).is_ok() {
-                    return Ok(Stamp::of(hash, live_meta));
-                }
+            if unchanged && std::fs::hard_link(&live, full).is_ok() {
+                return Ok(Stamp::of(hash, live_meta));
             }
         }
-        let file = match old {
-            // The recycled file belongs to no live site: rewrite it in place.
-            Some(o)
-                if o.nlink() == 1 && !live_meta.as_ref().is_some_and(|l| shares_live(&o, l)) =>
-            {
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .truncate(true)
-                    .open(full)?
-            }
-            // Shared with the live site: a new file, so the live one stays as it is.
-            Some(_) => {
-                std::fs::remove_file(full)?;
-                std::fs::File::create(full)?
-            }
-            None => std::fs::File::create(full)?,
-        };
-        let mut file = file;
+        let mut file = std::fs::File::create(full)?;
         write_in_pieces(&mut file, bytes)?;
         Ok(Stamp::of(hash, &file.metadata()?))
     }
