@@ -94,7 +94,15 @@ pub fn did_you_mean<'a>(
     let word = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word, &c.to_lowercase()), c))
+        .map(|c| {
+            let c_lower = c.to_lowercase();
+            // Short words spelt as they sound (`fone` for `phone`) are close in edits even
+            // when they start differently.
+            let edits = strsim::levenshtein(&word, &c_lower);
+            let near = word.chars().count() >= 3 && edits <= 2;
+            let score = strsim::jaro_winkler(&word, &c_lower);
+            (if near { score.max(0.8) } else { score }, c)
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
@@ -110,5 +118,9 @@ mod tests {
         assert_eq!(did_you_mean("sumary", fields), Some("summary"));
         assert_eq!(did_you_mean("suport_types", fields), Some("support_types"));
         assert_eq!(did_you_mean("favourite_colour", fields), None);
+        let contact = ["email", "first_name", "phone", "website"];
+        assert_eq!(did_you_mean("fone", contact), Some("phone"));
+        assert_eq!(did_you_mean("emial", contact), Some("email"));
+        assert_eq!(did_you_mean("age", contact), None);
     }
 }

@@ -330,7 +330,10 @@ fn check(content: &std::path::Path, today: time::Date, format: Format) -> anyhow
         Format::Human => {
             let colour = std::io::stdout().is_terminal();
             print!("{}", report::human(&directory.diagnostics, content, colour));
-            print!("{}", report::councils_text(&report::councils(&directory)));
+            print!(
+                "{}",
+                report::councils_text(&report::councils(&directory), content)
+            );
             let errors = directory
                 .diagnostics
                 .iter()
@@ -348,14 +351,10 @@ fn check(content: &std::path::Path, today: time::Date, format: Format) -> anyhow
                 .iter()
                 .filter(|l| l.is_published())
                 .count();
+            let withheld = directory.listings.len() - published;
             println!(
-                "{errors} error{} in {} file{}, {warnings} warning{}. Of the listings that can be read, {published} {} published and {} withheld.",
-                plural(errors),
-                broken.len(),
-                plural(broken.len()),
-                plural(warnings),
-                if published == 1 { "is" } else { "are" },
-                directory.listings.len() - published,
+                "{}",
+                summary(errors, broken.len(), warnings, published, withheld)
             );
         }
     }
@@ -504,5 +503,75 @@ fn ask_for_id(council: &str) -> String {
         suggested
     } else {
         answer.to_string()
+    }
+}
+
+/// The last line of `check`, in plain words: "No problems found. 12 listings will be
+/// published and 2 withheld." or "3 problems to fix in 2 files, and 5 warnings. ...".
+fn summary(
+    errors: usize,
+    files: usize,
+    warnings: usize,
+    published: usize,
+    withheld: usize,
+) -> String {
+    let count = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    let problems = match (errors, warnings) {
+        (0, 0) => "No problems found.".to_string(),
+        (0, w) => format!(
+            "Nothing to fix; {} to read.",
+            count(w, "warning", "warnings")
+        ),
+        (e, 0) => format!(
+            "{} to fix in {}.",
+            count(e, "problem", "problems"),
+            count(files, "file", "files")
+        ),
+        (e, w) => format!(
+            "{} to fix in {}, and {}.",
+            count(e, "problem", "problems"),
+            count(files, "file", "files"),
+            count(w, "warning", "warnings")
+        ),
+    };
+    let listings = match (published, withheld) {
+        (0, 0) => "There are no listings yet.".to_string(),
+        (p, w) => format!(
+            "Of the listings that can be read, {} published and {} withheld.",
+            match p {
+                1 => "1 is".to_string(),
+                p => format!("{p} are"),
+            },
+            w
+        ),
+    };
+    format!("{problems} {listings}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary;
+
+    #[test]
+    fn the_last_line_of_check_reads_as_plain_english() {
+        assert_eq!(
+            summary(0, 0, 0, 0, 0),
+            "No problems found. There are no listings yet."
+        );
+        assert_eq!(
+            summary(1, 1, 0, 1, 0),
+            "1 problem to fix in 1 file. Of the listings that can be read, 1 is published and 0 withheld."
+        );
+        assert_eq!(
+            summary(3, 2, 5, 12, 2),
+            "3 problems to fix in 2 files, and 5 warnings. Of the listings that can be read, 12 are published and 2 withheld."
+        );
+        assert_eq!(
+            summary(0, 0, 1, 2, 1),
+            "Nothing to fix; 1 warning to read. Of the listings that can be read, 2 are published and 1 withheld."
+        );
     }
 }

@@ -607,7 +607,15 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
             .unwrap_or("")
     };
     let detail = raw.split(" at line ").next().unwrap_or(&raw).to_string();
-    let (message, help) = if raw.contains("duplicate entry") {
+    let squeezed = missing_space_after_colon(source.yaml_text(), at.map_or(usize::MAX, |(l, _)| l));
+    let (message, help) = if let Some((line, column, field)) = squeezed {
+        // `name:Sam` reads as one word, so the parser trips later, on a line that is fine.
+        at = Some((line, column));
+        (
+            format!("There is no space after the colon in `{field}:`."),
+            format!("Put a space after the colon, such as `{field}: ...`."),
+        )
+    } else if raw.contains("duplicate entry") {
         at = duplicate_key_position(source).or(at);
         (
             format!("A field appears twice ({detail})."),
@@ -688,6 +696,40 @@ fn yaml_error(source: &SourceFile, e: &serde_yaml::Error) -> Diagnostic {
     Diagnostic::error(&source.path, "yaml-syntax", message)
         .at(line, column)
         .help(help)
+}
+
+/// The first line, up to `last_line`, that starts like a field but has no space after
+/// its colon (`name:Sam`), with the column of the colon and the field's name. Lines inside
+/// a block of text (after `|` or `>`) are not fields and are skipped.
+fn missing_space_after_colon(yaml: &str, last_line: usize) -> Option<(usize, usize, String)> {
+    let mut block_indent: Option<usize> = None;
+    for (i, line) in yaml.lines().enumerate().take(last_line) {
+        let indent = line.len() - line.trim_start().len();
+        let text = line.trim_start();
+        if let Some(block) = block_indent {
+            if text.is_empty() || indent > block {
+                continue;
+            }
+            block_indent = None;
+        }
+        let text_after_dash = text.strip_prefix("- ").unwrap_or(text);
+        let key_len = text_after_dash
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(text_after_dash.len());
+        let rest = &text_after_dash[key_len..];
+        if key_len > 0 && rest.starts_with(':') {
+            let after = &rest[1..];
+            let value = after.trim();
+            if value.starts_with('|') || value.starts_with('>') {
+                block_indent = Some(indent);
+            }
+            if after.chars().next().is_some_and(|c| !c.is_whitespace()) {
+                let column = line.len() - rest.len() + 1;
+                return Some((i + 1, column, text_after_dash[..key_len].to_string()));
+            }
+        }
+    }
+    None
 }
 
 /// Whether a `field: "quoted value"` line has more text after the closing quote, as when
@@ -935,6 +977,22 @@ mod tests {
         assert!(!text_after_closing_quote("name: 'It''s fine' # a comment"));
         assert!(!text_after_closing_quote("name: \"Say \\\"hi\\\"\""));
         assert!(!text_after_closing_quote("name: plain text"));
+    }
+
+    #[test]
+    fn a_missing_space_after_a_colon_is_shown_where_it_is() {
+        let d = yaml_problem("name:Sam's Help\nsummary: Friendly help.\ncouncils: [x]\n");
+        assert_eq!((d.line, d.column), (2, 5), "{d:?}");
+        assert!(
+            d.message.contains("no space after the colon in `name:`"),
+            "{}",
+            d.message
+        );
+        // Text in a block may hold anything.
+        assert_eq!(
+            missing_space_after_colon("notes: |\n  time:10\nname: A\n", 9),
+            None
+        );
     }
 
     #[test]

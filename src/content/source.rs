@@ -125,9 +125,16 @@ impl SourceFile {
                             break;
                         }
                         Some((key, value)) => {
+                            // A value left empty (`email:`) is marked where the next line
+                            // starts: point at its key, where the mistake is.
+                            let empty = matches!(value, marked_yaml::Node::Scalar(s) if s.as_str().is_empty());
                             // A block of fields has no start of its own worth showing (the
                             // parser marks its first colon): point at its key instead.
-                            let start = marker(value.span().start());
+                            let start = if empty {
+                                None
+                            } else {
+                                marker(value.span().start())
+                            };
                             let block = matches!(value, marked_yaml::Node::Mapping(_))
                                 && start.is_some_and(|(l, c)| self.yaml_char(l, c) != Some('{'));
                             best = if block {
@@ -207,6 +214,17 @@ mod tests {
         // A block of fields is shown at its key; the file as a whole at its first line.
         assert_eq!(f.locate(&[PathStep::Key("contact".into())], false), (3, 1));
         assert_eq!(f.locate(&[], false), (1, 1));
+    }
+
+    #[test]
+    fn an_empty_value_is_shown_on_its_own_line() {
+        let f =
+            listing("---\ncontact:\n  first_name: Sam\n  email:\nconsent: {publish: true}\n---\n");
+        let path = [
+            PathStep::Key("contact".into()),
+            PathStep::Key("email".into()),
+        ];
+        assert_eq!(f.locate(&path, false), (4, 3));
     }
 
     #[test]

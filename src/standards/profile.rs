@@ -179,11 +179,23 @@ impl StandardsProfile {
     pub fn assess(&self, front: &FrontMatter, today: Date) -> Vec<Finding> {
         let mut findings = Vec::new();
         if !front.consent.given() {
+            // `yes`, `"true"` or `Y` look like agreement but are not the word that counts.
+            let written = match &front.consent.publish {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Null | serde_json::Value::Bool(false) => None,
+                other => Some(other.to_string()),
+            };
+            let message = match written {
+                Some(w) => {
+                    format!("`publish: {w}` does not count as consent: only `publish: true` does.")
+                }
+                None => "The enterprise has not given consent to publish this listing.".into(),
+            };
             findings.push(withhold(
                 "no-consent",
                 vec![key("consent"), key("publish")],
-                "The enterprise has not given consent to publish this listing.".into(),
-                "When the enterprise agrees to be listed, set `consent:` to `publish: true`."
+                message,
+                "When the enterprise agrees to be listed, write `publish: true` under `consent:` (the word true, without quotes)."
                     .into(),
             ));
         }
@@ -330,9 +342,9 @@ impl StandardsProfile {
                 code: "evidence-lapsing",
                 path: path(&field),
                 message: format!(
-                    "The {name} lapses on {}, in {days_left} day{}.",
+                    "The {name} lapses on {}, {}.",
                     long(lapses),
-                    if days_left == 1 { "" } else { "s" }
+                    when(days_left)
                 ),
                 help: format!(
                     "Remind the enterprise to renew it; the listing will be withheld after {}.",
@@ -398,9 +410,9 @@ impl StandardsProfile {
                 code: "review-due",
                 path,
                 message: format!(
-                    "The council's review is due by {}, in {days_left} day{}.",
+                    "The council's review is due by {}, {}.",
                     long(due),
-                    if days_left == 1 { "" } else { "s" }
+                    when(days_left)
                 ),
                 help: "Plan the next check of this enterprise's evidence.".into(),
             });
@@ -428,6 +440,15 @@ fn parse(s: &str) -> Option<Date> {
 
 fn long(d: Date) -> String {
     format!("{} {} {}", d.day(), d.month(), d.year())
+}
+
+/// How soon something happens, as people say it: "today", "tomorrow", "in 5 days".
+fn when(days: i64) -> String {
+    match days {
+        0 => "today".into(),
+        1 => "tomorrow".into(),
+        n => format!("in {n} days"),
+    }
 }
 
 /// The same day `years` later; 29 February becomes 28 February in a year without it.

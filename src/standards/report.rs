@@ -203,8 +203,9 @@ pub fn councils(directory: &Directory) -> Vec<CouncilReport> {
         .collect()
 }
 
-/// The to-do lists as text a council officer can read.
-pub fn councils_text(reports: &[CouncilReport]) -> String {
+/// The to-do lists as text a council officer can read. Files are named as in the rest of
+/// the report: inside `content_root`.
+pub fn councils_text(reports: &[CouncilReport], content_root: &Path) -> String {
     let mut out = String::new();
     for r in reports {
         out.push_str(&format!(
@@ -223,7 +224,8 @@ pub fn councils_text(reports: &[CouncilReport]) -> String {
             }
             out.push_str(&format!("  {heading}:\n"));
             for item in items {
-                out.push_str(&format!("  - {} ({})\n", item.listing, item.file));
+                let file = content_root.join(&item.file);
+                out.push_str(&format!("  - {} ({})\n", item.listing, file.display()));
                 for n in &item.notes {
                     out.push_str(&format!("      {n}\n"));
                 }
