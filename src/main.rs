@@ -103,6 +103,9 @@ enum Command {
         /// Where the sites were built.
         #[arg(long, default_value = "output")]
         output: PathBuf,
+        /// The content folder the sites were built from, to check the council and filters.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
         /// Print the results as JSON.
         #[arg(long)]
         json: bool,
@@ -196,6 +199,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search {
             council,
             output,
+            content,
             json,
             support,
             who_for,
@@ -214,6 +218,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 direct_payment,
                 limit,
             };
+            if let Err(problem) = check_search(&content, &council, &query) {
+                eprintln!("error: {problem}");
+                return Ok(ExitCode::from(2));
+            }
             search(&output, &council, &query, json)
         }
         Command::Init { dir, council, id } => {
@@ -363,6 +371,79 @@ fn check(content: &std::path::Path, today: time::Date, format: Format) -> anyhow
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Checks what `carepages search` was asked before searching: the council exists, and each
+/// filter is a value the site knows, with the list of values and a "did you mean" if not.
+fn check_search(
+    content: &std::path::Path,
+    council: &str,
+    query: &carepages::search::Query,
+) -> Result<(), String> {
+    let councils_dir = content.join("councils");
+    if councils_dir.is_dir() {
+        let mut known: Vec<String> = std::fs::read_dir(&councils_dir)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter_map(|e| {
+                        let path = e.path();
+                        let yaml = matches!(
+                            path.extension().and_then(|x| x.to_str()),
+                            Some("yaml" | "yml")
+                        );
+                        yaml.then(|| path.file_stem()?.to_str().map(str::to_string))
+                            .flatten()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        known.sort();
+        if !known.iter().any(|k| k == council) {
+            let hint =
+                carepages::diagnostic::did_you_mean(council, known.iter().map(String::as_str))
+                    .map(|c| format!(" Did you mean {c}?"))
+                    .unwrap_or_default();
+            return Err(format!(
+                "there is no council called \"{council}\" in {}.{hint} Councils: {}.",
+                councils_dir.display(),
+                known.join(", ")
+            ));
+        }
+    }
+    let schema = carepages::standards::Schema::load(
+        content,
+        "enterprise.schema.json",
+        carepages::standards::DEFAULT_LISTING_SCHEMA,
+        "a listing",
+    )
+    .map_err(|e| e.to_string())?;
+    let days: Vec<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    let filters = [
+        (
+            "--support",
+            &query.support_type,
+            schema.list_choices("support_types"),
+        ),
+        ("--for", &query.who_for, schema.list_choices("who_for")),
+        ("--day", &query.day, days),
+    ];
+    for (flag, given, choices) in filters {
+        let Some(given) = given else { continue };
+        if choices.is_empty() || choices.contains(given) {
+            continue;
+        }
+        let hint = carepages::diagnostic::did_you_mean(given, choices.iter().map(String::as_str))
+            .map(|c| format!(" Did you mean {c}?"))
+            .unwrap_or_default();
+        return Err(format!(
+            "{flag} {given} is not one of the values this site uses.{hint} Use one of: {}.",
+            choices.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 fn search(

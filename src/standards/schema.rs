@@ -407,6 +407,12 @@ impl Schema {
         }
     }
 
+    /// The values a top-level list field may hold, such as every kind of help in
+    /// `support_types`: for checking what someone asks `carepages search` for.
+    pub fn list_choices(&self, field: &str) -> Vec<String> {
+        self.item_choices(&[PathStep::Key(field.to_string())])
+    }
+
     /// The allowed values of a list's items, when the schema lists them.
     fn item_choices(&self, path: &[PathStep]) -> Vec<String> {
         self.at(path)
