@@ -394,6 +394,34 @@ fn privacy_lint_warns_about_homes_full_names_and_private_numbers() {
             11,
             "contact.first_name",
         ),
+        (
+            "Body.",
+            "Letters are welcome.\nPost them to TA4\n2PQ.",
+            "privacy-postcode",
+            26,
+            "",
+        ),
+        (
+            "Body.",
+            "Post letters to ta4\u{00A0}2pq.",
+            "privacy-postcode",
+            25,
+            "",
+        ),
+        (
+            "review:\n",
+            "  cqc:\n    registered: false\n    basis: \"Works alone from 12 CHURCH STREET\"\nreview:\n",
+            "privacy-address",
+            21,
+            "standards.cqc.basis",
+        ),
+        (
+            "  first_name: Sam\n",
+            "  first_name: Sam\n  website: https://kindlyhands.example/TA4-2PQ\n",
+            "privacy-postcode",
+            12,
+            "contact.website",
+        ),
     ];
     for (from, to, code, line, field) in cases {
         let json = expect(
