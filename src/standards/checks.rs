@@ -198,14 +198,28 @@ mod privacy {
 /// Text as the privacy patterns read it: invisible characters removed, every kind of space
 /// and line break a plain space, and dashes a plain hyphen, so that "TA4", a non-breaking
 /// space and "2PQ", or "TA4" at the end of one line and "2PQ" on the next, read as one
-/// postcode. `origin[i]` is where byte `i` of `text` came from in the original.
+/// postcode. `origin[i]` is where byte `i` of `text` came from in the original; `None` when
+/// every byte stayed where it was (ASCII text, the usual case).
 struct Normalised {
     text: String,
-    origin: Vec<usize>,
+    origin: Option<Vec<usize>>,
 }
 
 impl Normalised {
     fn new(original: &str) -> Normalised {
+        if original.is_ascii() {
+            let text = original
+                .bytes()
+                .map(|b| {
+                    if (b as char).is_whitespace() {
+                        ' '
+                    } else {
+                        b as char
+                    }
+                })
+                .collect();
+            return Normalised { text, origin: None };
+        }
         let mut text = String::with_capacity(original.len());
         let mut origin = Vec::with_capacity(original.len());
         for (at, c) in original.char_indices() {
@@ -218,11 +232,18 @@ impl Normalised {
             text.push(c);
             origin.extend(std::iter::repeat_n(at, c.len_utf8()));
         }
-        Normalised { text, origin }
+        Normalised {
+            text,
+            origin: Some(origin),
+        }
     }
 
+    /// Where byte `at` of the normalised text came from in the original.
     fn origin(&self, at: usize) -> usize {
-        self.origin.get(at).copied().unwrap_or(usize::MAX)
+        match &self.origin {
+            None => at,
+            Some(origin) => origin.get(at).copied().unwrap_or(usize::MAX),
+        }
     }
 }
 
@@ -527,6 +548,19 @@ mod privacy_tests {
         ] {
             assert_eq!(code(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn problems_point_at_where_they_start_in_the_original_text() {
+        let text = "Café\u{00A0}open.\nPost to TA4\u{200B}\u{00A0}2PQ";
+        let found = super::privacy_problems(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].start..], "TA4\u{200B}\u{00A0}2PQ");
+        let ascii = "Open daily.\nPost to TA4\n2PQ";
+        assert_eq!(
+            &ascii[super::privacy_problems(ascii)[0].start..],
+            "TA4\n2PQ"
+        );
     }
 
     #[test]
