@@ -253,11 +253,12 @@ fn date_rules_withhold_on_one_day_and_publish_on_another() {
         ),
         (
             "completed: 2025-09-20",
-            "completed: 2023-01-10",
+            "completed: 2023-06-10",
             "evidence-lapsed",
             18,
             "standards.evidence[2].completed",
-            "2025-12-01",
+            // After the review of 2026-05-20: a review dated after today withholds too.
+            "2026-06-01",
         ),
         (
             "last_checked: 2026-05-20",
@@ -324,17 +325,42 @@ fn date_rules_withhold_on_one_day_and_publish_on_another() {
 }
 
 #[test]
-fn a_date_in_the_future_is_reported_but_does_not_hide_the_listing() {
-    let listing = VALID.replacen("completed: 2025-09-20", "completed: 2062-09-20", 1);
-    let json = expect(
-        &listing,
-        "2026-11-25",
-        "future-date",
-        18,
-        "standards.evidence[2].completed",
-        "warning",
-    );
-    assert_eq!(withheld(&json), 0);
+fn dates_that_cannot_be_right_withhold_the_listing() {
+    let cases: &[(&str, &str, &str, u64, &str)] = &[
+        (
+            "completed: 2025-09-20",
+            "completed: 2062-09-20",
+            "future-date",
+            18,
+            "standards.evidence[2].completed",
+        ),
+        (
+            "issued: 2025-10-15",
+            "issued: 2099-01-01",
+            "future-date",
+            17,
+            "standards.evidence[1].issued",
+        ),
+        (
+            "expires: 2027-01-31",
+            "expires: 9999-12-31",
+            "expiry-too-far-ahead",
+            16,
+            "standards.evidence[0].expires",
+        ),
+        (
+            "last_checked: 2026-05-20",
+            "last_checked: 2099-05-20",
+            "future-date",
+            20,
+            "review.last_checked",
+        ),
+    ];
+    for (from, to, code, line, field) in cases {
+        let listing = VALID.replacen(from, to, 1);
+        let json = expect(&listing, "2026-11-25", code, *line, field, "warning");
+        assert_eq!(withheld(&json), 1, "{code} should withhold: {json:#}");
+    }
 }
 
 #[test]
@@ -367,6 +393,34 @@ fn privacy_lint_warns_about_homes_full_names_and_private_numbers() {
             "privacy-full-name",
             11,
             "contact.first_name",
+        ),
+        (
+            "Body.",
+            "Letters are welcome.\nPost them to TA4\n2PQ.",
+            "privacy-postcode",
+            26,
+            "",
+        ),
+        (
+            "Body.",
+            "Post letters to ta4\u{00A0}2pq.",
+            "privacy-postcode",
+            25,
+            "",
+        ),
+        (
+            "review:\n",
+            "  cqc:\n    registered: false\n    basis: \"Works alone from 12 CHURCH STREET\"\nreview:\n",
+            "privacy-address",
+            21,
+            "standards.cqc.basis",
+        ),
+        (
+            "  first_name: Sam\n",
+            "  first_name: Sam\n  website: https://kindlyhands.example/TA4-2PQ\n",
+            "privacy-postcode",
+            12,
+            "contact.website",
         ),
     ];
     for (from, to, code, line, field) in cases {

@@ -16,7 +16,8 @@ fn search(ws: &Workspace, words: &[&str]) -> Value {
     let output = ws.output();
     let mut args = vec!["search", "--council", "testshire", "--json"];
     args.extend_from_slice(words);
-    let out = run(&args, &[("--output", &output)]);
+    let content = ws.content();
+    let out = run(&args, &[("--output", &output), ("--content", &content)]);
     assert!(out.status.success(), "{}", stderr(&out));
     serde_json::from_slice(&out.stdout).expect("json")
 }
@@ -76,6 +77,7 @@ fn withheld_listings_are_never_found() {
 fn filters_narrow_the_results() {
     let ws = built();
     let output = ws.output();
+    let content = ws.content();
     let out = run(
         &[
             "search",
@@ -85,7 +87,7 @@ fn filters_narrow_the_results() {
             "--open",
             "--direct-payment",
         ],
-        &[("--output", &output)],
+        &[("--output", &output), ("--content", &content)],
     );
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(slugs(&json), ["kindly-hands"]);
@@ -98,7 +100,7 @@ fn filters_narrow_the_results() {
             "--support",
             "gardening",
         ],
-        &[("--output", &output)],
+        &[("--output", &output), ("--content", &content)],
     );
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(slugs(&json), ["green-fingers"]);
@@ -141,10 +143,46 @@ fn every_page_has_a_search_box_and_the_search_page_works_without_script() {
 fn a_site_that_was_never_built_is_a_usage_error() {
     let ws = Workspace::from_fixture("basic");
     let output = ws.output();
+    let content = ws.content();
     let out = run(
         &["search", "--council", "testshire", "gardening"],
-        &[("--output", &output)],
+        &[("--output", &output), ("--content", &content)],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("carepages build"), "{}", stderr(&out));
+}
+
+#[test]
+fn unknown_councils_and_filter_values_are_refused_with_what_would_work() {
+    let ws = built();
+    let output = ws.output();
+    let content = ws.content();
+    let paths = [
+        ("--output", output.as_path()),
+        ("--content", content.as_path()),
+    ];
+    let out = run(&["search", "--council", "testshir", "garden"], &paths);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no council called \"testshir\"") && err.contains("Did you mean testshire?"),
+        "{err}"
+    );
+    for (flag, wrong, right) in [
+        ("--support", "gardning", "gardening"),
+        ("--for", "older", "older_people"),
+        ("--day", "monday", "mon"),
+    ] {
+        let out = run(
+            &["search", "--council", "testshire", flag, wrong, "x"],
+            &paths,
+        );
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("Did you mean {right}?")),
+            "{flag}: {err}"
+        );
+        assert!(err.contains("Use one of:"), "{flag}: {err}");
+    }
 }

@@ -416,7 +416,7 @@ fn sentence(text: &str) -> String {
 }
 
 /// When the council last checked the listing's evidence, never later than `today` (a date
-/// in the future is a typing slip the standards stage warns about).
+/// in the future withholds the listing at the standards stage, so this is only a safeguard).
 fn last_checked(f: &FrontMatter, today: time::Date) -> Option<time::Date> {
     let text = f.review.last_checked.as_deref()?;
     let date =

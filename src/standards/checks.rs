@@ -154,59 +154,246 @@ mod privacy {
     use regex::Regex;
     use std::sync::LazyLock;
 
+    /// A full postcode in any case, its halves joined by spaces, a hyphen or nothing.
     pub static FULL_POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b[A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][ABD-HJLNP-UW-Z]{2}\b")
+        Regex::new(r"(?i)\b[A-Z]{1,2}[0-9][0-9A-Z]? *-? *[0-9][ABD-HJLNP-UW-Z]{2}\b")
             .expect("postcode pattern")
     });
+
+    /// The last word of a UK street name. Only written with a capital (Lane) or in capitals
+    /// (LANE), so that "we visit homes on the hill" is not an address.
+    const STREET_ENDINGS: &[&str] = &[
+        "Road", "Street", "Lane", "Avenue", "Close", "Crescent", "Drive", "Way", "Gardens",
+        "Grove", "Terrace", "Place", "Court", "Rise", "Mews", "Row", "Walk", "Square", "Green",
+        "Park", "Parade", "Hill", "View", "Rd", "St", "Ave",
+    ];
+
+    /// A house number (12, 12a, 12A), then one to three names with capitals or in capitals,
+    /// then a street ending: "12 Mill Lane", "3A CHURCH STREET", "7 Tor View".
     pub static HOUSE_AND_STREET: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b\d{1,4}[a-zA-Z]?,?\s+(?:[A-Z][a-z']+\s+){1,3}(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Terrace|Place|Court|Grove|Rise|Mews|Row|Walk|Square|Rd|St|Ave)\b")
-            .expect("address pattern")
+        let endings: Vec<String> = STREET_ENDINGS
+            .iter()
+            .flat_map(|e| [e.to_string(), e.to_uppercase()])
+            .collect();
+        Regex::new(&format!(
+            r"\b\d{{1,4}}[a-zA-Z]?,? +(?:[A-Z][A-Za-z'’-]+ +){{1,3}}(?:{})\b",
+            endings.join("|")
+        ))
+        .expect("address pattern")
     });
-    pub static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:DBS|certificate|cert|policy|insurance)\b[^.\n]{0,30}?\b(?:no\.?|number|ref(?:erence)?|#)?\s*:?\s*[A-Z]{0,4}[-/]?\d{6,}\b|\b\d{12}\b")
+
+    /// A certificate or policy word, then within a few words a number of six or more
+    /// digits, perhaps after a short prefix: "Insurance policy no: POL-7731234".
+    pub static NAMED_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:DBS|certificate|cert|policy|insurance)\b[^.]{0,30}?\b(?:no\.?|number|ref(?:erence)?|#)?\s*:?\s*[A-Z]{0,4}[-/]?(?P<digits>\d{6,})\b")
             .expect("reference pattern")
     });
+
+    /// Groups of three or more digits joined by single spaces or hyphens, or one long run:
+    /// a DBS certificate number is 12 digits, however it is grouped.
+    pub static DIGIT_GROUPS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b\d{3,}(?:[ -]\d{3,})*\b").expect("digit groups pattern"));
 }
 
-/// Privacy warnings for one listing's text fields and body.
+/// Text as the privacy patterns read it: invisible characters removed, every kind of space
+/// and line break a plain space, and dashes a plain hyphen, so that "TA4", a non-breaking
+/// space and "2PQ", or "TA4" at the end of one line and "2PQ" on the next, read as one
+/// postcode. `origin[i]` is where byte `i` of `text` came from in the original; `None` when
+/// every byte stayed where it was (ASCII text, the usual case).
+struct Normalised {
+    text: String,
+    origin: Option<Vec<usize>>,
+}
+
+impl Normalised {
+    fn new(original: &str) -> Normalised {
+        if original.is_ascii() {
+            let text = original
+                .bytes()
+                .map(|b| {
+                    if (b as char).is_whitespace() {
+                        ' '
+                    } else {
+                        b as char
+                    }
+                })
+                .collect();
+            return Normalised { text, origin: None };
+        }
+        let mut text = String::with_capacity(original.len());
+        let mut origin = Vec::with_capacity(original.len());
+        for (at, c) in original.char_indices() {
+            let c = match c {
+                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => continue,
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+                c if c.is_whitespace() => ' ',
+                c => c,
+            };
+            text.push(c);
+            origin.extend(std::iter::repeat_n(at, c.len_utf8()));
+        }
+        Normalised {
+            text,
+            origin: Some(origin),
+        }
+    }
+
+    /// Where byte `at` of the normalised text came from in the original.
+    fn origin(&self, at: usize) -> usize {
+        match &self.origin {
+            None => at,
+            Some(origin) => origin.get(at).copied().unwrap_or(usize::MAX),
+        }
+    }
+}
+
+/// Every privacy pattern needs a digit (`\d` is any Unicode digit): most fields and many
+/// descriptions have none, and are passed over without running the patterns. Bytes are
+/// scanned first; characters are decoded only for text that is not all ASCII.
+fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+        || (!text.is_ascii() && text.chars().any(char::is_numeric))
+}
+
+/// One thing in a text that may identify a home or a private document.
+struct PrivacyProblem {
+    code: &'static str,
+    message: String,
+    help: &'static str,
+    /// Byte offset in the original text where it starts.
+    start: usize,
+}
+
+/// Everything in `text` that may identify a home or a private document: full postcodes
+/// first, then addresses, then certificate and policy numbers, each in the order found.
+fn privacy_problems(text: &str) -> Vec<PrivacyProblem> {
+    if !has_digit(text) {
+        return Vec::new();
+    }
+    let norm = Normalised::new(text);
+    let t = norm.text.as_str();
+    let mut found = Vec::new();
+    for m in privacy::FULL_POSTCODE.find_iter(t) {
+        found.push(PrivacyProblem {
+            code: "privacy-postcode",
+            message: format!("`{}` looks like a full postcode.", m.as_str()),
+            help: "Publish only the postcode district (the first half, such as TA4), never a full postcode: it can point to someone's home.",
+            start: norm.origin(m.start()),
+        });
+    }
+    for m in privacy::HOUSE_AND_STREET.find_iter(t) {
+        found.push(PrivacyProblem {
+            code: "privacy-address",
+            message: format!("`{}` looks like a house number and street.", m.as_str()),
+            help: "Describe where the enterprise works by town or postcode district. Only a public venue that is not a home may have an address.",
+            start: norm.origin(m.start()),
+        });
+    }
+    let mut references: Vec<(usize, &str)> = Vec::new();
+    for c in privacy::NAMED_REFERENCE.captures_iter(t) {
+        let (Some(all), Some(digits)) = (c.get(0), c.name("digits")) else {
+            continue;
+        };
+        if !is_uk_phone(number_around(t, digits.start(), digits.end())) {
+            references.push((all.start(), all.as_str()));
+        }
+    }
+    for m in privacy::DIGIT_GROUPS.find_iter(t) {
+        let digits = m
+            .as_str()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .count();
+        let international = t[..m.start()].ends_with('+');
+        let named = references
+            .iter()
+            .any(|(at, r)| *at <= m.start() && m.end() <= at + r.len());
+        if digits == 12 && !international && !named {
+            references.push((m.start(), m.as_str()));
+        }
+    }
+    references.sort_by_key(|(at, _)| *at);
+    for (at, r) in references {
+        found.push(PrivacyProblem {
+            code: "privacy-reference",
+            message: format!("`{r}` looks like a DBS certificate or insurance policy number."),
+            help: "Never publish certificate or policy numbers. The council keeps the evidence; the listing only needs the dates.",
+            start: norm.origin(at),
+        });
+    }
+    found
+}
+
+/// The whole number that the digits at `start..end` of `text` belong to, with the spaces,
+/// hyphens, dots and brackets a phone number is written with.
+fn number_around(text: &str, start: usize, end: usize) -> &str {
+    let part = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '+');
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| part(*c))
+        .last()
+        .map_or(start, |(i, _)| i);
+    let to = text[end..]
+        .char_indices()
+        .find(|(_, c)| !part(*c))
+        .map_or(text.len(), |(i, _)| end + i);
+    text[from..to].trim_matches(|c: char| matches!(c, ' ' | '-' | '.'))
+}
+
+/// The first privacy problem in `text`, for a field that gets at most one warning.
+#[cfg(test)]
+fn privacy_problem(text: &str) -> Option<(&'static str, String, &'static str)> {
+    privacy_problems(text)
+        .into_iter()
+        .next()
+        .map(|p| (p.code, p.message, p.help))
+}
+
+/// Privacy warnings for every text in one listing's front matter (`data`, as read from the
+/// file, so that a field added to the schema is checked without changing this) and its
+/// body. Each field gets at most one warning, and so does each line of the body.
 pub fn check_privacy(
     source: &SourceFile,
+    data: &serde_json::Value,
     front: &FrontMatter,
     body: &str,
     body_line: usize,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut fields: Vec<(Vec<PathStep>, &str)> = vec![
-        (vec![key("name")], front.name.as_str()),
-        (vec![key("summary")], front.summary.as_str()),
-    ];
-    for (i, c) in front.cost.iter().enumerate() {
-        if let Some(d) = &c.description {
-            fields.push((vec![key("cost"), PathStep::Index(i), key("description")], d));
+    let mut texts = Vec::new();
+    strings_in(data, &mut Vec::new(), &mut texts);
+    for (path, text) in &texts {
+        // The listing's own identifier is a UUID, not words anyone reads.
+        if matches!(path.as_slice(), [PathStep::Key(k)] if k == "id") {
+            continue;
         }
-    }
-    if let Some(alt) = front.photo.as_ref().map(|p| p.alt.as_str()) {
-        fields.push((vec![key("photo"), key("alt")], alt));
-    }
-    for (path, text) in &fields {
-        if let Some(w) = privacy_problem(text) {
+        if let Some(p) = privacy_problems(text).into_iter().next() {
             let (line, col) = source.locate(path, false);
             out.push(
-                Diagnostic::warning(&source.path, w.0, w.1)
+                Diagnostic::warning(&source.path, p.code, p.message)
                     .field(dotted(path))
                     .at(line, col)
-                    .help(w.2),
+                    .help(p.help),
             );
         }
     }
-    for (i, text) in body.lines().enumerate() {
-        if let Some(w) = privacy_problem(text) {
-            out.push(
-                Diagnostic::warning(&source.path, w.0, w.1)
-                    .at(body_line + i, 1)
-                    .help(w.2),
-            );
-        }
+    let mut by_line = std::collections::BTreeMap::new();
+    for p in privacy_problems(body) {
+        let start = p.start.min(body.len());
+        let line = body_line
+            + body.as_bytes()[..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+        by_line.entry(line).or_insert(p);
+    }
+    for (line, p) in by_line {
+        out.push(
+            Diagnostic::warning(&source.path, p.code, p.message)
+                .at(line, 1)
+                .help(p.help),
+        );
     }
     if let Some(name) = &front.contact.first_name {
         if name.split_whitespace().count() > 1 {
@@ -222,37 +409,30 @@ pub fn check_privacy(
     }
 }
 
-fn privacy_problem(text: &str) -> Option<(&'static str, String, &'static str)> {
-    // Every pattern needs a digit (`\d` is any Unicode digit): most lines of a description
-    // have none, and are passed over without running the patterns. Bytes are scanned
-    // first; characters are decoded only for text that is not all ASCII.
-    let has_digit = text.bytes().any(|b| b.is_ascii_digit())
-        || (!text.is_ascii() && text.chars().any(char::is_numeric));
-    if !has_digit {
-        return None;
+/// Every string in `value` that has a digit, with the path to it.
+fn strings_in<'a>(
+    value: &'a serde_json::Value,
+    path: &mut Vec<PathStep>,
+    out: &mut Vec<(Vec<PathStep>, &'a str)>,
+) {
+    match value {
+        serde_json::Value::String(s) if has_digit(s) => out.push((path.clone(), s)),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(PathStep::Index(i));
+                strings_in(item, path, out);
+                path.pop();
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (k, v) in fields {
+                path.push(key(k));
+                strings_in(v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
     }
-    if let Some(m) = privacy::FULL_POSTCODE.find(text) {
-        return Some((
-            "privacy-postcode",
-            format!("`{}` looks like a full postcode.", m.as_str()),
-            "Publish only the postcode district (the first half, such as TA4), never a full postcode: it can point to someone's home.",
-        ));
-    }
-    if let Some(m) = privacy::HOUSE_AND_STREET.find(text) {
-        return Some((
-            "privacy-address",
-            format!("`{}` looks like a house number and street.", m.as_str()),
-            "Describe where the enterprise works by town or postcode district. Only a public venue that is not a home may have an address.",
-        ));
-    }
-    if let Some(m) = privacy::REFERENCE.find(text) {
-        return Some((
-            "privacy-reference",
-            format!("`{}` looks like a DBS certificate or insurance policy number.", m.as_str()),
-            "Never publish certificate or policy numbers. The council keeps the evidence; the listing only needs the dates.",
-        ));
-    }
-    None
 }
 
 #[cfg(test)]
@@ -280,6 +460,107 @@ mod privacy_tests {
             None
         );
         assert_eq!(code("Open 9 to 5 Monday to Friday"), None);
+    }
+
+    fn code(t: &str) -> Option<&'static str> {
+        privacy_problem(t).map(|p| p.0)
+    }
+
+    #[test]
+    fn postcodes_split_or_joined_in_other_ways_are_spotted() {
+        for text in [
+            "Write to TA4\n2PQ",
+            "Write to TA4\r\n2PQ",
+            "Write to TA4-2PQ",
+            "Write to TA4 - 2PQ",
+            "Write to TA4\u{200B}2PQ",
+            "Write to TA4\u{00A0}2PQ",
+            "Write to TA4\u{202F}2PQ",
+            "Write to TA4\u{2060} 2PQ",
+            "Write to TA4\u{2013}2PQ",
+            "Write to ta4 2pq",
+            "Write to TA42PQ",
+        ] {
+            assert_eq!(code(text), Some("privacy-postcode"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn addresses_in_capitals_and_on_other_streets_are_spotted() {
+        for text in [
+            "find me at 12 CHURCH STREET, Williton",
+            "find me at 3 Quantock Hill",
+            "find me at 7 Tor View",
+            "find me at 7a Tor View",
+            "find me at 41 Orchard Close",
+            "find me at 2 Hawthorn Crescent",
+            "find me at 9 Station Drive",
+            "find me at 5 Victoria Gardens",
+            "find me at 5 Elm Grove",
+            "find me at 16 Alma Terrace",
+            "find me at 8 Mendip Way",
+            "find me at 1 Priory Court",
+            "find me at 4 Abbey Place",
+            "find me at 11 Castle Rise",
+            "find me at 6 Coach House Mews",
+            "find me at 3 Riverside Walk",
+            "find me at 20 Market Square",
+            "find me at 14 Quarry Row",
+            "find me at 10 Village Green",
+            "find me at 21 Vivary Park",
+            "find me at 30 Esplanade Parade",
+            "find me at 2 St John's Road",
+            "find me at 12 Church\nStreet",
+            "find me at 12 CHURCH\u{00A0}LANE",
+        ] {
+            assert_eq!(code(text), Some("privacy-address"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn dbs_numbers_in_groups_are_spotted() {
+        for text in [
+            "My DBS is 0012 3456 7890",
+            "certificate 0012-3456-7890",
+            "ref 001 234 567 890",
+            "001234 567890 is my number",
+            "0012 3456\n7890",
+            "0012\u{00A0}3456\u{200B} 7890",
+        ] {
+            assert_eq!(code(text), Some("privacy-reference"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_districts_and_towns_are_not_reported() {
+        for text in [
+            "Call 07700 900123 or 01823 555012",
+            "Call 07700900123, or (01823) 555012",
+            "Call +447700900123",
+            "DBS checked. Call 01823 555012",
+            "Fully insured and DBS checked, call 07700 900123",
+            "Insurance queries: phone 07700900123",
+            "We cover TA4, TA23 and BA6 around Williton and Street",
+            "we visit homes on the hill, 3 days a week",
+            "Open 7 days, with 2 visits a week from 9 to 5",
+            "Registered with the CQC, location 1-123456789",
+            "Open 2 Mondays a month at the Village Hall",
+        ] {
+            assert_eq!(code(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn problems_point_at_where_they_start_in_the_original_text() {
+        let text = "Café\u{00A0}open.\nPost to TA4\u{200B}\u{00A0}2PQ";
+        let found = super::privacy_problems(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].start..], "TA4\u{200B}\u{00A0}2PQ");
+        let ascii = "Open daily.\nPost to TA4\n2PQ";
+        assert_eq!(
+            &ascii[super::privacy_problems(ascii)[0].start..],
+            "TA4\n2PQ"
+        );
     }
 
     #[test]

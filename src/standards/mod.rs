@@ -310,7 +310,7 @@ impl Checker {
         if !problems.is_empty() {
             return (None, problems);
         }
-        let mut front = match serde_json::from_value::<FrontMatter>(file.data) {
+        let mut front = match <FrontMatter as serde::Deserialize>::deserialize(&file.data) {
             Ok(front) => front,
             Err(e) => return (None, vec![Diagnostic::error(&file.source.path, "schema-mismatch", format!("This listing passed the schema but could not be read: {e}.")).help("The schema in content/schema/ allows something carepages cannot use; check it against the built-in one.")]),
         };
@@ -324,6 +324,7 @@ impl Checker {
         checks::check_listing(&file.source, &front, &rules.content_root, &mut problems);
         checks::check_privacy(
             &file.source,
+            &file.data,
             &front,
             &file.body,
             file.body_line,

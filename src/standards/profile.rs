@@ -43,6 +43,9 @@ pub struct Validity {
     pub from_field: Option<String>,
     pub years: Option<i32>,
     pub no_expiry_when: Option<String>,
+    /// How many years after today an `until_field` date may be before it is too far ahead
+    /// to believe; [`MAX_YEARS_AHEAD`] when not given.
+    pub max_years_ahead: Option<i32>,
 }
 
 /// The longest any evidence may be set to stay valid, and the longest between council
@@ -52,6 +55,13 @@ const MAX_REVIEW_MONTHS: u32 = 60;
 
 /// The largest standards profile read: a profile is a page of settings.
 pub const MAX_PROFILE_BYTES: u64 = 256 * 1024;
+/// An expiry date more than this many years after today withholds the listing as a typing
+/// slip (or a date made up to keep the listing live). UK public liability insurance is
+/// renewed every year, and a DBS check has no expiry date at all (the profile gives it a
+/// lifetime from its issue date instead), so a real expiry date is rarely more than a year
+/// or two ahead; five years leaves room for multi-year policies while still catching
+/// 2099-12-31 and 9999-12-31. A profile can set `max_years_ahead` for one kind of evidence.
+pub const MAX_YEARS_AHEAD: i32 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -145,6 +155,14 @@ impl StandardsProfile {
             message,
         };
         for (kind, rule) in &self.validity {
+            if rule
+                .max_years_ahead
+                .is_some_and(|y| !(0..=MAX_VALID_YEARS).contains(&y))
+            {
+                return Err(invalid(format!(
+                    "`max_years_ahead` for {kind} must be between 0 and {MAX_VALID_YEARS}"
+                )));
+            }
             if rule
                 .years
                 .is_some_and(|y| !(0..=MAX_VALID_YEARS).contains(&y))
@@ -264,11 +282,16 @@ impl StandardsProfile {
             ));
             return;
         }
+        // A date that cannot be right always withholds, even beside good evidence of the
+        // same kind: the council should look at the whole record again.
+        let mut findings: Vec<Option<Finding>> = Vec::new();
+        for i in items {
+            match self.lapse_finding(front, i, today, true) {
+                Some(f) if IMPLAUSIBLE.contains(&f.code) => out.push(f),
+                other => findings.push(other),
+            }
+        }
         // With several of one kind (an old and a renewed certificate), the newest counts.
-        let findings: Vec<Option<Finding>> = items
-            .iter()
-            .map(|i| self.lapse_finding(front, *i, today, true))
-            .collect();
         if findings
             .iter()
             .any(|f| f.as_ref().is_none_or(|f| !f.withholds))
@@ -279,8 +302,9 @@ impl StandardsProfile {
         }
     }
 
-    /// A finding when evidence `i` has lapsed (withholding if `required`), lapses soon, or is
-    /// dated in the future.
+    /// A finding when evidence `i` has lapsed (withholding if `required`), lapses soon, or
+    /// has a date that cannot be right: issued or completed after today, or an expiry more
+    /// than [`MAX_YEARS_AHEAD`] years away (withholding if `required`, see [`IMPLAUSIBLE`]).
     fn lapse_finding(
         &self,
         front: &FrontMatter,
@@ -299,9 +323,6 @@ impl StandardsProfile {
             "signed" => e.signed.as_deref(),
             _ => None,
         };
-        if rule.no_expiry_when.as_deref() == Some("update_service") && e.update_service {
-            return None;
-        }
         let path = |f: &str| {
             vec![
                 key("standards"),
@@ -310,29 +331,67 @@ impl StandardsProfile {
                 key(f),
             ]
         };
-        let (field, lapses) = if let Some(f) = &rule.until_field {
-            (f.clone(), parse(field_value(f)?)?)
-        } else {
-            let f = rule.from_field.clone()?;
-            let from = parse(field_value(&f)?)?;
+        // A date that cannot be right is reported even for a DBS check on the update
+        // service: the date is wrong either way.
+        let until = rule
+            .until_field
+            .as_deref()
+            .and_then(|f| Some((f, parse(field_value(f)?)?)));
+        let from = rule
+            .from_field
+            .as_deref()
+            .and_then(|f| Some((f, parse(field_value(f)?)?)));
+        if let Some((f, from)) = from {
             if from > today {
-                // Most likely a typing slip; report it, but do not hide a listing for it.
                 return Some(Finding {
-                    withholds: false,
+                    withholds: required,
                     code: "future-date",
-                    path: path(&f),
-                    message: format!("The {name} is dated {}, which is after today ({}).", long(from), long(today)),
-                    help: "Check the date: it should be the day the check or training happened, written YYYY-MM-DD.".into(),
+                    path: path(f),
+                    message: format!(
+                        "The {name} is dated {}, which is after today ({}). Evidence cannot be dated in the future, so it cannot be relied on.",
+                        long(from),
+                        long(today)
+                    ),
+                    help: format!(
+                        "Check the date on the certificate, then write the day the check or training happened as YYYY-MM-DD in `{f}`."
+                    ),
                 });
             }
-            (f, add_years(from, rule.years.unwrap_or(0))?)
+        }
+        if let Some((f, until)) = until {
+            let years = rule.max_years_ahead.unwrap_or(MAX_YEARS_AHEAD);
+            if add_years(today, years).is_some_and(|limit| until > limit) {
+                return Some(Finding {
+                    withholds: required,
+                    code: "expiry-too-far-ahead",
+                    path: path(f),
+                    message: format!(
+                        "The {name} is valid until {}, more than {years} years after today ({}). That is too far ahead to be believable.",
+                        long(until),
+                        long(today)
+                    ),
+                    help: format!(
+                        "Check the date on the certificate and correct `{f}`; if it really is valid that long, ask the council to confirm it and to allow it in the standards profile (`max_years_ahead`)."
+                    ),
+                });
+            }
+        }
+        if rule.no_expiry_when.as_deref() == Some("update_service") && e.update_service {
+            return None;
+        }
+        let (field, lapses) = match (until, from) {
+            (Some((f, until)), _) => (f, until),
+            (None, Some((f, from))) if rule.until_field.is_none() => {
+                (f, add_years(from, rule.years.unwrap_or(0))?)
+            }
+            _ => return None,
         };
         let days_left = (lapses - today).whole_days();
         if days_left < 0 {
             Some(Finding {
                 withholds: required,
                 code: "evidence-lapsed",
-                path: path(&field),
+                path: path(field),
                 message: format!("The {name} lapsed on {}.", long(lapses)),
                 help: format!("Ask the enterprise for its renewed {name}, then update `{field}` with the new date."),
             })
@@ -340,7 +399,7 @@ impl StandardsProfile {
             Some(Finding {
                 withholds: false,
                 code: "evidence-lapsing",
-                path: path(&field),
+                path: path(field),
                 message: format!(
                     "The {name} lapses on {}, {}.",
                     long(lapses),
@@ -386,13 +445,13 @@ impl StandardsProfile {
         };
         let path = vec![key("review"), key("last_checked")];
         if checked > today {
-            out.push(Finding {
-                withholds: false,
-                code: "future-date",
+            // A review dated ahead would otherwise count as current for that much longer.
+            out.push(withhold(
+                "future-date",
                 path,
-                message: format!("The council's review is dated {}, which is after today ({}).", long(checked), long(today)),
-                help: "Check the date: it should be the day the council checked the evidence, written YYYY-MM-DD.".into(),
-            });
+                format!("The council's review is dated {}, which is after today ({}). A review cannot be dated in the future, so it cannot be relied on.", long(checked), long(today)),
+                "Check the date of the council's last check of the evidence, then write it as YYYY-MM-DD in `last_checked`.".into(),
+            ));
             return;
         }
         let due = add_months(checked, months);
@@ -419,6 +478,10 @@ impl StandardsProfile {
         }
     }
 }
+
+/// Codes for evidence dates that cannot be right. They keep a listing off the site because
+/// otherwise a date typed years ahead would keep it published for years without evidence.
+const IMPLAUSIBLE: [&str; 2] = ["future-date", "expiry-too-far-ahead"];
 
 fn withhold(code: &'static str, path: Vec<PathStep>, message: String, help: String) -> Finding {
     Finding {
@@ -575,17 +638,115 @@ mod tests {
         );
     }
 
+    fn paths(f: &[Finding]) -> Vec<String> {
+        f.iter().map(|f| crate::content::dotted(&f.path)).collect()
+    }
+
     #[test]
-    fn dates_in_the_future_are_reported_without_hiding_the_listing() {
+    fn evidence_dated_after_today_withholds_the_listing() {
+        let p = profile();
         let future = EVIDENCE.replace("completed: 2025-09-20", "completed: 2062-09-20");
-        assert_eq!(
-            codes(&profile().assess(&listing(&future), date!(2026 - 11 - 25))),
-            vec![("future-date", false)]
+        let f = p.assess(&listing(&future), date!(2026 - 11 - 25));
+        assert_eq!(codes(&f), vec![("future-date", true)]);
+        assert_eq!(paths(&f), vec!["standards.evidence[2].completed"]);
+        assert!(
+            f[0].message
+                .contains("dated 20 September 2062, which is after today"),
+            "{}",
+            f[0].message
         );
-        assert_eq!(
-            codes(&profile().assess(&listing(EVIDENCE), date!(2026 - 01 - 01))),
-            vec![("future-date", false)]
+        assert!(
+            f[0].help.contains("date on the certificate"),
+            "{}",
+            f[0].help
         );
+        // The day itself is not in the future.
+        let today = EVIDENCE.replace("completed: 2025-09-20", "completed: 2026-11-25");
+        assert_eq!(p.assess(&listing(&today), date!(2026 - 11 - 25)), vec![]);
+    }
+
+    #[test]
+    fn a_dbs_check_dated_ahead_withholds_even_on_the_update_service() {
+        let dbs = EVIDENCE.replace(
+            "issued: 2025-10-15}",
+            "issued: 2099-01-01, update_service: true}",
+        );
+        let f = profile().assess(&listing(&dbs), date!(2026 - 11 - 25));
+        assert_eq!(codes(&f), vec![("future-date", true)]);
+        assert_eq!(paths(&f), vec!["standards.evidence[1].issued"]);
+    }
+
+    #[test]
+    fn a_date_ahead_withholds_even_beside_a_good_certificate_of_the_same_kind() {
+        let both = format!("{EVIDENCE}    - {{type: dbs_enhanced, issued: 2099-01-01}}\n");
+        let f = profile().assess(&listing(&both), date!(2026 - 11 - 25));
+        assert_eq!(codes(&f), vec![("future-date", true)]);
+        assert_eq!(paths(&f), vec!["standards.evidence[3].issued"]);
+    }
+
+    #[test]
+    fn optional_evidence_dated_ahead_is_only_a_reminder() {
+        let extra = format!("{EVIDENCE}    - {{type: first_aid, completed: 2099-01-01}}\n");
+        let f = profile().assess(&listing(&extra), date!(2026 - 11 - 25));
+        assert_eq!(codes(&f), vec![("future-date", false)]);
+    }
+
+    #[test]
+    fn an_expiry_more_than_five_years_ahead_withholds_the_listing() {
+        let p = profile();
+        let at = |expires: &str| {
+            let e = EVIDENCE.replace("expires: 2027-01-31", &format!("expires: {expires}"));
+            p.assess(&listing(&e), date!(2026 - 11 - 25))
+        };
+        let f = at("9999-12-31");
+        assert_eq!(codes(&f), vec![("expiry-too-far-ahead", true)]);
+        assert_eq!(paths(&f), vec!["standards.evidence[0].expires"]);
+        assert!(
+            f[0].message.contains("more than 5 years after today"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].help.contains("ask the council to confirm"),
+            "{}",
+            f[0].help
+        );
+        assert_eq!(at("2031-11-25"), vec![], "five years to the day is allowed");
+        assert_eq!(
+            codes(&at("2031-11-26")),
+            vec![("expiry-too-far-ahead", true)]
+        );
+    }
+
+    #[test]
+    fn a_profile_can_allow_longer_expiry_dates_for_one_kind() {
+        let mut p = profile();
+        let e = EVIDENCE.replace("expires: 2027-01-31", "expires: 2035-01-31");
+        assert_eq!(
+            codes(&p.assess(&listing(&e), date!(2026 - 11 - 25))),
+            vec![("expiry-too-far-ahead", true)]
+        );
+        p.validity
+            .get_mut("public_liability")
+            .expect("rule")
+            .max_years_ahead = Some(10);
+        assert_eq!(p.assess(&listing(&e), date!(2026 - 11 - 25)), vec![]);
+    }
+
+    #[test]
+    fn a_review_dated_after_today_withholds_the_listing() {
+        let f = profile().assess(&listing(EVIDENCE), date!(2026 - 01 - 01));
+        assert_eq!(codes(&f), vec![("future-date", true)]);
+        assert_eq!(paths(&f), vec!["review.last_checked"]);
+    }
+
+    #[test]
+    fn max_years_ahead_is_read_from_a_profile() {
+        let p: StandardsProfile = serde_yaml::from_str(
+            "name: T\nvalidity:\n  public_liability: {until_field: expires, max_years_ahead: 8}\n",
+        )
+        .expect("profile");
+        assert_eq!(p.validity["public_liability"].max_years_ahead, Some(8));
     }
 
     #[test]
