@@ -50,17 +50,12 @@ pub fn resolve_inside(folder: &Path, path: &Path) -> Result<PathBuf, Refusal> {
 /// `limit` bytes.
 pub fn read_inside(folder: &Path, path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
     let real = resolve_inside(folder, path)?;
-    let meta = std::fs::metadata(&real).map_err(|e| Refusal::from_io(&e))?;
-    if !meta.is_file() {
-        return Err(Refusal::NotAFile);
-    }
-    if meta.len() > limit {
-        return Err(Refusal::TooLarge {
-            size: meta.len(),
-            limit,
-        });
-    }
-    let file = open_no_follow(&real)?;
+    read_ordinary(&real, limit)
+}
+
+/// Reads `path` when it is itself an ordinary file (not a link) of at most `limit` bytes.
+fn read_ordinary(path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
+    let file = open_no_follow(path)?;
     // The file may have been swapped since it was looked at: check what was opened.
     let opened = file.metadata().map_err(|e| Refusal::from_io(&e))?;
     if !opened.is_file() {
