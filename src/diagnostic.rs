@@ -30,6 +30,9 @@ pub struct Diagnostic {
     pub field: String,
     pub message: String,
     pub help: String,
+    /// How many characters to underline from the column; 0 to underline the word there.
+    #[serde(skip)]
+    pub span: usize,
 }
 
 impl Diagnostic {
@@ -43,6 +46,7 @@ impl Diagnostic {
             field: String::new(),
             message: message.into(),
             help: String::new(),
+            span: 0,
         }
     }
 
@@ -60,6 +64,12 @@ impl Diagnostic {
     pub fn at(mut self, line: usize, column: usize) -> Self {
         self.line = line.max(1);
         self.column = column.max(1);
+        self
+    }
+
+    /// Underlines `chars` characters from the column, such as a whole postcode.
+    pub fn spanning(mut self, chars: usize) -> Self {
+        self.span = chars;
         self
     }
 

@@ -619,3 +619,56 @@ fn init_scaffolds_a_repository_that_checks_and_builds_clean() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(other.join("content/councils/kingsbridge.yaml").is_file());
 }
+
+#[test]
+fn every_privacy_problem_on_a_line_is_shown_at_its_own_column() {
+    let listing = VALID.replace(
+        "Body.",
+        "Come to 12 Church Street, TA4 2PQ, or ask for DBS 0012 3456 7890.",
+    );
+    let (_, json) = check(&listing, "2026-11-25");
+    let found: Vec<(String, u64, u64)> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            d["code"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("privacy-"))
+        })
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let line = listing
+        .lines()
+        .position(|l| l.starts_with("Come to"))
+        .expect("line") as u64
+        + 1;
+    assert_eq!(
+        found,
+        [
+            ("privacy-address".to_string(), line, 9),
+            ("privacy-postcode".to_string(), line, 27),
+            ("privacy-reference".to_string(), line, 51),
+        ]
+    );
+    // The human report underlines the words themselves.
+    let ws = Workspace::from_fixture("basic");
+    ws.write("enterprises/kindly-hands.md", &listing);
+    let content = ws.content();
+    let out = run(
+        &["check", "--today", "2026-11-25"],
+        &[("--content", &content)],
+    );
+    let report = stdout(&out);
+    assert!(
+        report.contains(&format!("{}{}", " ".repeat(26), "─".repeat(7))),
+        "{report}"
+    );
+    assert!(report.contains(&"─".repeat(16)), "{report}");
+}

@@ -260,8 +260,9 @@ struct PrivacyProblem {
     code: &'static str,
     message: String,
     help: &'static str,
-    /// Byte offset in the original text where it starts.
+    /// Byte offsets in the original text where it starts and ends.
     start: usize,
+    end: usize,
 }
 
 /// Everything in `text` that may identify a home or a private document: full postcodes
@@ -279,6 +280,7 @@ fn privacy_problems(text: &str) -> Vec<PrivacyProblem> {
             message: format!("`{}` looks like a full postcode.", m.as_str()),
             help: "Publish only the postcode district (the first half, such as TA4), never a full postcode: it can point to someone's home.",
             start: norm.origin(m.start()),
+            end: norm.origin(m.end()),
         });
     }
     for m in privacy::HOUSE_AND_STREET.find_iter(t) {
@@ -287,6 +289,7 @@ fn privacy_problems(text: &str) -> Vec<PrivacyProblem> {
             message: format!("`{}` looks like a house number and street.", m.as_str()),
             help: "Describe where the enterprise works by town or postcode district. Only a public venue that is not a home may have an address.",
             start: norm.origin(m.start()),
+            end: norm.origin(m.end()),
         });
     }
     let mut references: Vec<(usize, &str)> = Vec::new();
@@ -319,6 +322,7 @@ fn privacy_problems(text: &str) -> Vec<PrivacyProblem> {
             message: format!("`{r}` looks like a DBS certificate or insurance policy number."),
             help: "Never publish certificate or policy numbers. The council keeps the evidence; the listing only needs the dates.",
             start: norm.origin(at),
+            end: norm.origin(at + r.len()),
         });
     }
     found
@@ -368,30 +372,48 @@ pub fn check_privacy(
         if matches!(path.as_slice(), [PathStep::Key(k)] if k == "id") {
             continue;
         }
-        if let Some(p) = privacy_problems(text).into_iter().next() {
-            let (line, col) = source.locate(path, false);
+        let (line, col) = source.locate(path, false);
+        // Where the text itself starts on its line: after the opening quote, if any.
+        let line_text = source
+            .text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("");
+        let quoted = line_text
+            .chars()
+            .nth(col.saturating_sub(1))
+            .is_some_and(|c| c == '"' || c == '\'');
+        let on_one_line =
+            !text.contains('\n') && line_text.contains(text.lines().next().unwrap_or(""));
+        for p in privacy_problems(text) {
+            let span = span_chars(text, &p);
+            let (at, len) = if on_one_line {
+                let before = text.get(..p.start).map_or(0, |t| t.chars().count());
+                (col + usize::from(quoted) + before, span)
+            } else {
+                (col, 0)
+            };
             out.push(
                 Diagnostic::warning(&source.path, p.code, p.message)
                     .field(dotted(path))
-                    .at(line, col)
+                    .at(line, at)
+                    .spanning(len)
                     .help(p.help),
             );
         }
     }
-    let mut by_line = std::collections::BTreeMap::new();
+    // Every problem in the description, each where it is on its line.
     for p in privacy_problems(body) {
         let start = p.start.min(body.len());
-        let line = body_line
-            + body.as_bytes()[..start]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-        by_line.entry(line).or_insert(p);
-    }
-    for (line, p) in by_line {
+        let before = &body[..start];
+        let line = body_line + before.matches('\n').count();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        let span = span_chars(body, &p);
         out.push(
             Diagnostic::warning(&source.path, p.code, p.message)
-                .at(line, 1)
+                .at(line, column)
+                .spanning(span)
                 .help(p.help),
         );
     }
@@ -407,6 +429,13 @@ pub fn check_privacy(
             );
         }
     }
+}
+
+/// How many characters a problem covers on its first line, for the underline.
+fn span_chars(text: &str, p: &PrivacyProblem) -> usize {
+    text.get(p.start..p.end.max(p.start))
+        .and_then(|t| t.lines().next())
+        .map_or(0, |t| t.chars().count())
 }
 
 /// Every string in `value` that has a digit, with the path to it.

@@ -48,10 +48,15 @@ pub fn human(diagnostics: &[Diagnostic], content_root: &Path, colour: bool) -> S
                 } else {
                     Some(d.field.clone())
                 };
-                m = m.with_label(LabeledSpan::new_with_span(
-                    label,
-                    (offset, token_len(&text[offset..])),
-                ));
+                let len = if d.span > 0 {
+                    text[offset..]
+                        .char_indices()
+                        .nth(d.span)
+                        .map_or(text.len() - offset, |(i, _)| i)
+                } else {
+                    token_len(&text[offset..])
+                };
+                m = m.with_label(LabeledSpan::new_with_span(label, (offset, len)));
                 let report = miette::Report::new(m)
                     .with_source_code(NamedSource::new(name.clone(), text.clone()));
                 let mut s = String::new();
