@@ -272,10 +272,8 @@ fn codes_in_source(src: &str) -> BTreeSet<String> {
             Token::Word(w) if w == "code" => {
                 if let (Some(Token::Punct(':')), Some(Token::Str(s))) = (t.get(i + 1), t.get(i + 2))
                 {
-                    if i == 0 || t[i - 1] != Token::Punct(':') {
-                        if code_shaped(s) {
-                            found.insert(s.clone());
-                        }
+                    if (i == 0 || t[i - 1] != Token::Punct(':')) && code_shaped(s) {
+                        found.insert(s.clone());
                     }
                 }
             }
