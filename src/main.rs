@@ -463,10 +463,26 @@ fn search(
         println!("{}", serde_json::to_string_pretty(&results)?);
         return Ok(ExitCode::SUCCESS);
     }
+    let understood: Vec<String> = results
+        .understood
+        .parts
+        .iter()
+        .map(|p| {
+            if p.values.is_empty() {
+                p.kind.replace('_', " ")
+            } else {
+                format!("{}: {}", p.kind.replace('_', " "), p.values.join(" or "))
+            }
+        })
+        .collect();
+    if !understood.is_empty() {
+        println!("Understood: {}", understood.join(" · "));
+    }
     println!(
-        "{} result{} for \"{}\"",
-        results.total,
-        plural(results.total),
+        "{} listing{} match{} \"{}\"",
+        results.exact,
+        plural(results.exact),
+        if results.exact == 1 { "es" } else { "" },
         query.text
     );
     if results.relaxed {
@@ -475,14 +491,26 @@ fn search(
     if !results.ignored.is_empty() {
         println!("(no listing mentions: {})", results.ignored.join(", "));
     }
-    for (i, hit) in results.hits.iter().enumerate() {
+    let print_hits = |hits: &[carepages::search::Hit]| {
+        for (i, hit) in hits.iter().enumerate() {
+            println!(
+                "{:>3}. {}  [{}]  {}",
+                i + 1,
+                hit.name,
+                hit.towns.join(", "),
+                hit.url
+            );
+        }
+    };
+    print_hits(&results.hits);
+    for alternative in &results.alternatives {
         println!(
-            "{:>3}. {}  [{}]  {}",
-            i + 1,
-            hit.name,
-            hit.towns.join(", "),
-            hit.url
+            "Nobody meets all of that. Without the {} ({} listing{}):",
+            alternative.without.replace('_', " "),
+            alternative.total,
+            plural(alternative.total)
         );
+        print_hits(&alternative.hits);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,8 +6,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::standards::{Council, Listing};
 pub use carepages_search::{
-    build_index as build_documents, patch_index, sort_in_name_order, Query, Results, SearchDoc,
-    SearchError, Searcher, Synonyms,
+    build_index as build_documents, patch_index, sort_in_name_order, Alternative, Hit, Part, Query,
+    Results, SearchDoc, SearchError, Searcher, Synonyms, Understood, Vocabulary,
 };
 use std::path::{Path, PathBuf};
 
@@ -58,7 +58,21 @@ pub fn synonyms(content_root: &Path, council: &Council) -> Result<Synonyms, Diag
         Synonyms::standard().groups().to_vec()
     };
     groups.extend(council.settings.synonyms.iter().cloned());
-    Ok(Synonyms::new(groups))
+    // The council's own places are read as places in a query even where no listing
+    // serves them yet, so "shopping in Dulverton" can be answered honestly.
+    let towns = council
+        .settings
+        .areas
+        .iter()
+        .map(|a| a.town.clone())
+        .collect();
+    let districts = council
+        .settings
+        .areas
+        .iter()
+        .flat_map(|a| a.postcode_districts.iter().cloned())
+        .collect();
+    Ok(Synonyms::new(groups).with_places(towns, districts))
 }
 
 /// What the index knows about one listing.

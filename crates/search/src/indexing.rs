@@ -12,8 +12,10 @@ use tantivy::store::Compressor;
 use tantivy::tokenizer::TokenizerManager;
 use tantivy::{Directory, Index, IndexSettings, TantivyError};
 
-use crate::pack::{self, Patch, PATCH_FILE, PATCH_SEGMENT_ID, SEGMENT_ID, SYNONYMS_FILE};
-use crate::schema::Fields;
+use crate::pack::{
+    self, Patch, PATCH_FILE, PATCH_SEGMENT_ID, SEGMENT_ID, SYNONYMS_FILE, VOCABULARY_FILE,
+};
+use crate::schema::{key, Fields};
 use crate::{analysis, SearchDoc, SearchError, Synonyms};
 
 /// The writer's memory budget per listing, from which tantivy sizes its term table: 20 KB
@@ -35,7 +37,52 @@ pub fn build_index(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, S
     let (meta, mut files) = segment(&docs, SEGMENT_ID)?;
     files.push(("meta.json".to_owned(), json(&meta)?));
     files.push((SYNONYMS_FILE.to_owned(), json(synonyms)?));
+    files.push((
+        VOCABULARY_FILE.to_owned(),
+        json(&vocabulary(&docs, synonyms))?,
+    ));
     pack::pack(&mut files)
+}
+
+/// Every key, town and district the listings use, with the council's own places: sorted,
+/// so the same listings give the same bytes.
+fn vocabulary(docs: &[&SearchDoc], synonyms: &Synonyms) -> crate::Vocabulary {
+    use std::collections::BTreeSet;
+    let collect = |get: &dyn Fn(&SearchDoc) -> &Vec<String>| -> Vec<String> {
+        docs.iter()
+            .flat_map(|d| get(d).iter().map(|v| key(v)))
+            .filter(|v| !v.is_empty())
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect()
+    };
+    let (towns, districts) = synonyms.places();
+    let mut town_names: BTreeSet<String> = docs
+        .iter()
+        .flat_map(|d| d.towns.iter())
+        .chain(towns)
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    // One spelling per town, whatever case listings used.
+    let mut seen = BTreeSet::new();
+    town_names.retain(|t| seen.insert(t.to_lowercase()));
+    let district_codes: BTreeSet<String> = docs
+        .iter()
+        .flat_map(|d| d.postcode_districts.iter())
+        .chain(districts)
+        .map(|d| d.trim().to_uppercase())
+        .filter(|d| !d.is_empty())
+        .collect();
+    crate::Vocabulary {
+        support_types: collect(&|d| &d.support_types),
+        who_for: collect(&|d| &d.who_for),
+        payments: collect(&|d| &d.payment_accepted),
+        towns: town_names.into_iter().collect(),
+        districts: district_codes.into_iter().collect(),
+        council_towns: towns.to_vec(),
+        council_districts: districts.to_vec(),
+    }
 }
 
 /// Updates an index made by [`build_index`] in a few milliseconds, for the preview: the
@@ -83,9 +130,13 @@ pub fn patch_index(
 
     let mut meta = None;
     let mut files = Vec::new();
+    let mut known = crate::Vocabulary::default();
     for (name, data) in pack::unpack(base)? {
         match name {
             "meta.json" => meta = Some(data),
+            VOCABULARY_FILE => {
+                known = serde_json::from_slice(data).map_err(TantivyError::from)?;
+            }
             PATCH_FILE => {
                 return Err(SearchError::Corrupt(
                     "it is already a patched index; patch the full one".to_owned(),
@@ -109,6 +160,17 @@ pub fn patch_index(
         meta["segments"] = serde_json::Value::Array(all);
         files.extend(added_files);
     }
+    // The vocabulary of the listings the patched index holds, with the council's places,
+    // so a patched index reads queries as a full rebuild would.
+    let now: Vec<&SearchDoc> = base_order
+        .iter()
+        .copied()
+        .filter(|doc| !removed.contains(doc.slug.as_str()))
+        .chain(added.iter().copied())
+        .collect();
+    let places = Synonyms::default().with_places(known.council_towns, known.council_districts);
+    let merged = vocabulary(&now, &places);
+    files.push((VOCABULARY_FILE.to_owned(), json(&merged)?));
     files.push(("meta.json".to_owned(), json(&meta)?));
     files.push((PATCH_FILE.to_owned(), json(&Patch { hidden, ranks })?));
     pack::pack(&mut files)
@@ -263,9 +325,10 @@ mod tests {
         let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
         assert!(names.contains(&"meta.json"));
         assert!(names.contains(&SYNONYMS_FILE));
+        assert!(names.contains(&VOCABULARY_FILE));
         for name in &names {
             assert!(!name.contains("lock") && !name.starts_with('.'), "{name}");
-            if !matches!(*name, "meta.json" | SYNONYMS_FILE) {
+            if !matches!(*name, "meta.json" | SYNONYMS_FILE | VOCABULARY_FILE) {
                 assert!(name.starts_with(SEGMENT_ID), "{name}");
             }
         }

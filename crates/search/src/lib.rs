@@ -36,6 +36,7 @@ mod query;
 mod schema;
 mod searcher;
 mod synonyms;
+mod understanding;
 
 #[cfg(test)]
 mod fixtures;
@@ -45,6 +46,7 @@ use serde::{Deserialize, Serialize};
 pub use indexing::{build_index, patch_index, sort_in_name_order};
 pub use searcher::Searcher;
 pub use synonyms::Synonyms;
+pub use understanding::{Part, Understood, Vocabulary};
 
 /// What the search index knows about one published listing.
 ///
@@ -114,6 +116,9 @@ impl Default for Query {
 pub struct Results {
     /// How many listings matched, however many `hits` were asked for.
     pub total: usize,
+    /// How many listings meet everything that was understood (and, when nothing was,
+    /// every word): the real matches. `hits` holds only these, unless `relaxed`.
+    pub exact: usize,
     pub hits: Vec<Hit>,
     /// True when no listing matched every word, so these hits match only some of them;
     /// the page should say so rather than pretend they are exact.
@@ -121,6 +126,20 @@ pub struct Results {
     /// Typed words that match nothing in this directory and were left out of the search,
     /// so the page can say "no listing mentions 'x'".
     pub ignored: Vec<String>,
+    /// What the query was read as.
+    pub understood: Understood,
+    /// When nothing meets everything understood: what comes nearest, each group with the
+    /// part it leaves out ("the same help in other places", "other help in that place").
+    pub alternatives: Vec<Alternative>,
+}
+
+/// Listings that meet all but one understood part of a query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alternative {
+    /// The kind of the part left out: `place`, `support`, `who_for`, `payment`, `open`, `day`.
+    pub without: String,
+    pub total: usize,
+    pub hits: Vec<Hit>,
 }
 
 /// One listing in [`Results`], with just what a result list shows.
@@ -132,6 +151,13 @@ pub struct Hit {
     pub summary: String,
     pub towns: Vec<String>,
     pub taking_new_clients: String,
+    pub support_types: Vec<String>,
+    pub who_for: Vec<String>,
+    pub districts: Vec<String>,
+    pub payments: Vec<String>,
+    pub days: Vec<String>,
+    /// The kinds of understood parts this listing meets (`support`, `place` ...).
+    pub matches: Vec<String>,
     /// Relevance; 0 when the text was empty and hits are sorted by name.
     pub score: f32,
 }

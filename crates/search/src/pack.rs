@@ -36,6 +36,8 @@ pub(crate) const FORMAT_VERSION: u32 = 1;
 pub(crate) const SEGMENT_ID: &str = "00000000000000000000000000000001";
 /// The synonym groups, as a JSON array of arrays of strings.
 pub(crate) const SYNONYMS_FILE: &str = "carepages-synonyms.json";
+/// The council's vocabulary ([`crate::Vocabulary`]) as JSON: what queries are read against.
+pub(crate) const VOCABULARY_FILE: &str = "carepages-vocabulary.json";
 /// Only in a patched index (the preview's, see [`crate::patch_index`]): a [`Patch`] as JSON.
 pub(crate) const PATCH_FILE: &str = "carepages-patch.json";
 /// The id of a patched index's second segment, which holds the listings saved since.

@@ -215,7 +215,9 @@ impl QueryBuilder<'_> {
                     let phrase = self.terms(phrase)?;
                     options.extend(phrase.map(|query| boosted(query, SYNONYM_WEIGHT)));
                 }
-                Ok(any(options))
+                // The best of the group's phrases counts, not their sum: a listing that
+                // uses three words of a group is no more about it than one using one.
+                Ok(best_of(options))
             }
             Concept::District { code, word } => {
                 let mut options = Vec::new();
@@ -373,6 +375,17 @@ fn boosted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
 /// `None` when there is no option.
 pub(crate) fn any(options: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     combine(options, Occur::Should)
+}
+
+/// Matches when any option does, scored by the best option (with a little for the others).
+pub(crate) fn best_of(mut options: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match options.len() {
+        0 => None,
+        1 => options.pop(),
+        _ => Some(Box::new(
+            tantivy::query::DisjunctionMaxQuery::with_tie_breaker(options, 0.1),
+        )),
+    }
 }
 
 /// Matches when every part does; `None` when there is no part.

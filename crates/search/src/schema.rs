@@ -38,7 +38,7 @@ pub(crate) const TEXT_WEIGHTS: [(&str, f32); 5] = [
     ("tags", 2.5),
     ("towns", 2.0),
     ("summary", 1.5),
-    ("body", 1.0),
+    ("body", 0.5),
 ];
 
 const KEYWORDS: [&str; 6] = ["district", "support", "who_for", "days", "payment", "open"];
@@ -70,11 +70,8 @@ impl Fields {
             builder.add_text_field(name, options);
         }
         for name in KEYWORDS {
-            let options = if name == "open" {
-                keyword.clone().set_stored()
-            } else {
-                keyword.clone()
-            };
+            // Stored so a result can say which understood parts it meets; a few bytes each.
+            let options = keyword.clone().set_stored();
             builder.add_text_field(name, options);
         }
         builder.build()

@@ -23,11 +23,14 @@ use tantivy::{
     TantivyDocument, TantivyError,
 };
 
-use crate::pack::{self, Patch, PATCH_FILE, PATCH_SEGMENT_ID, SEGMENT_ID, SYNONYMS_FILE};
+use crate::pack::{
+    self, Patch, PATCH_FILE, PATCH_SEGMENT_ID, SEGMENT_ID, SYNONYMS_FILE, VOCABULARY_FILE,
+};
 use crate::query::{all, any, parse, QueryBuilder};
 use crate::schema::{key, Fields};
 use crate::synonyms::SynonymTable;
-use crate::{analysis, Hit, Query, Results, SearchError, Synonyms};
+use crate::understanding::{Part, Reader, Understood, Vocabulary};
+use crate::{analysis, Alternative, Hit, Query, Results, SearchError, Synonyms};
 
 /// A council's index, open and ready to answer queries.
 pub struct Searcher {
@@ -36,6 +39,10 @@ pub struct Searcher {
     analyzer: TextAnalyzer,
     synonyms: SynonymTable,
     order: NameOrder,
+    /// Reads queries against the council's vocabulary.
+    reader: Reader,
+    /// Listings taking new clients, and those with limited space, for ranking.
+    open: (Vec<DocAddress>, Vec<DocAddress>),
 }
 
 /// Where each document falls in name order. In a full index the one segment is in name
@@ -107,12 +114,17 @@ impl Searcher {
         let directory = RamDirectory::create();
         let mut synonyms = None;
         let mut patch = None;
+        let mut vocabulary = Vocabulary::default();
         for (name, data) in pack::unpack(bytes)? {
             if name == PATCH_FILE {
                 let read: Patch = serde_json::from_slice(data).map_err(|err| {
                     SearchError::Corrupt(format!("its patch is unreadable: {err}"))
                 })?;
                 patch = Some(read);
+            } else if name == VOCABULARY_FILE {
+                vocabulary = serde_json::from_slice(data).map_err(|err| {
+                    SearchError::Corrupt(format!("its vocabulary is unreadable: {err}"))
+                })?;
             } else if name == SYNONYMS_FILE {
                 let groups: Synonyms = serde_json::from_slice(data).map_err(|err| {
                     SearchError::Corrupt(format!("its synonyms are unreadable: {err}"))
@@ -134,15 +146,22 @@ impl Searcher {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let mut analyzer = analysis::english();
+        let reader_of_queries = Reader::new(&vocabulary, &synonyms, &mut analyzer);
         let synonyms = synonyms.compile(&mut analyzer);
         let searcher = reader.searcher();
         let order = NameOrder::of(&searcher, patch)?;
+        let open = (
+            listings_with(&searcher, fields.open, "yes")?,
+            listings_with(&searcher, fields.open, "limited")?,
+        );
         Ok(Searcher {
             searcher,
             fields,
             analyzer,
             synonyms,
             order,
+            reader: reader_of_queries,
+            open,
         })
     }
 
@@ -157,13 +176,286 @@ impl Searcher {
     }
 
     /// Runs one query: best first, ties by name then slug; an empty text lists by name.
+    ///
+    /// The text is first read against the council's vocabulary (see `understanding`). What
+    /// is understood must be met; the words typed then rank the listings that meet it. When
+    /// nothing was understood, every remaining word must match (falling back to any of them,
+    /// marked `relaxed`). When nothing meets everything understood, `hits` is empty and
+    /// `alternatives` holds the nearest: the same with one part left out.
     pub fn search(&self, query: &Query) -> Result<Results, SearchError> {
         let mut analyzer = self.analyzer.clone();
-        let concepts = parse(&query.text, &mut analyzer, &self.synonyms);
+        let understood = self.reader.read(&query.text, &mut analyzer);
         let filters = self.filters(query);
+        if understood.parts.is_empty() {
+            let mut text = understood.words.join(" ");
+            // The last word may still be being typed; a finished one is not a prefix.
+            if query.text.ends_with(char::is_whitespace) && !text.is_empty() {
+                text.push(' ');
+            }
+            let mut results = self.by_words(&text, &filters, query.limit)?;
+            results.exact = if results.relaxed { 0 } else { results.total };
+            results.understood = understood;
+            return Ok(results);
+        }
+        let constraints: Vec<(&Part, Box<dyn TantivyQuery>)> = understood
+            .parts
+            .iter()
+            .map(|part| (part, self.part_query(part, &mut analyzer)))
+            .collect();
+        // Relevance comes from what was asked for and the free words; places and
+        // conditions are met or not, and a town in a listing's name says nothing more.
+        // Filler words count here ("care" in "end of life care" prefers a care service),
+        // though they never keep a listing out.
+        let met: std::collections::BTreeSet<&str> = understood
+            .parts
+            .iter()
+            .filter(|p| !matches!(p.kind.as_str(), "support" | "who_for"))
+            .flat_map(|p| p.typed.split(' '))
+            .collect();
+        let wanted: Vec<String> = analysis::words(&query.text)
+            .into_iter()
+            .filter(|w| !met.contains(w.as_str()))
+            .collect();
+        let (scorer, mut ignored) =
+            self.scorer(&format!("{} ", wanted.join(" ")), &mut analyzer)?;
+        ignored.retain(|w| understood.words.contains(w));
+        // A listing that says in its name or summary what was asked for is about it; one
+        // that only has it among its keys comes after.
+        let mut about: Vec<Box<dyn TantivyQuery>> = scorer.into_iter().collect();
+        for part in understood
+            .parts
+            .iter()
+            .filter(|p| matches!(p.kind.as_str(), "support" | "who_for"))
+        {
+            for value in &part.values {
+                let terms: Vec<String> = analysis::words(&value.replace('_', " "))
+                    .iter()
+                    .filter_map(|w| analysis::term_of(&mut analyzer, w))
+                    .collect();
+                for field in [self.fields.name, self.fields.summary] {
+                    let each: Vec<Box<dyn TantivyQuery>> = terms
+                        .iter()
+                        .map(|t| {
+                            Box::new(tantivy::query::TermQuery::new(
+                                tantivy::Term::from_field_text(field, t),
+                                tantivy::schema::IndexRecordOption::Basic,
+                            )) as Box<dyn TantivyQuery>
+                        })
+                        .collect();
+                    if let Some(found) = all(each) {
+                        about.push(Box::new(ConstScoreQuery::new(found, ABOUT_SCORE)));
+                    }
+                }
+            }
+        }
+        let scorer = any(about);
+        let kinds = |skip: Option<&str>| -> Vec<String> {
+            understood
+                .parts
+                .iter()
+                .filter(|p| Some(p.kind.as_str()) != skip)
+                .map(|p| p.kind.clone())
+                .collect()
+        };
+        let (total, hits) = self.constrained(
+            &constraints,
+            None,
+            scorer.as_deref(),
+            &filters,
+            query.limit,
+            &kinds(None),
+        )?;
+        if total > 0 {
+            return Ok(Results {
+                total,
+                exact: total,
+                hits,
+                relaxed: false,
+                ignored,
+                understood,
+                alternatives: Vec::new(),
+            });
+        }
+        let mut alternatives = Vec::new();
+        for kind in ["place", "support", "who_for", "payment", "open", "day"] {
+            if alternatives.len() == 2 || !understood.parts.iter().any(|p| p.kind == kind) {
+                continue;
+            }
+            let (total, hits) = self.constrained(
+                &constraints,
+                Some(kind),
+                scorer.as_deref(),
+                &filters,
+                query.limit.min(5),
+                &kinds(Some(kind)),
+            )?;
+            if total > 0 {
+                alternatives.push(Alternative {
+                    without: kind.to_owned(),
+                    total,
+                    hits,
+                });
+            }
+        }
+        Ok(Results {
+            total: 0,
+            exact: 0,
+            hits: Vec::new(),
+            relaxed: false,
+            ignored,
+            understood,
+            alternatives,
+        })
+    }
+
+    /// The listings meeting every constraint but those of kind `skip`, ranked by the typed
+    /// words: how many there are and the first `limit`.
+    fn constrained(
+        &self,
+        constraints: &[(&Part, Box<dyn TantivyQuery>)],
+        skip: Option<&str>,
+        scorer: Option<&dyn TantivyQuery>,
+        filters: &[Box<dyn TantivyQuery>],
+        limit: usize,
+        matches: &[String],
+    ) -> Result<(usize, Vec<Hit>), SearchError> {
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = constraints
+            .iter()
+            .filter(|(part, _)| Some(part.kind.as_str()) != skip)
+            .map(|(_, q)| {
+                let met: Box<dyn TantivyQuery> = Box::new(ConstScoreQuery::new(q.box_clone(), 0.0));
+                (Occur::Must, met)
+            })
+            .collect();
+        clauses.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
+        if let Some(scorer) = scorer {
+            clauses.push((Occur::Should, scorer.box_clone()));
+        }
+        let found = self.ranked(BooleanQuery::new(clauses), true)?;
+        let total = found.len();
+        let hits = found
+            .into_iter()
+            .take(limit)
+            .map(|(score, address)| {
+                let mut hit = self.hit(address, score)?;
+                hit.matches = matches.to_vec();
+                Ok(hit)
+            })
+            .collect::<Result<_, SearchError>>()?;
+        Ok((total, hits))
+    }
+
+    /// Every match of `query`, best first: the typed words' relevance with a little more
+    /// for listings taking new clients (limited less), then name order.
+    fn ranked(
+        &self,
+        query: BooleanQuery,
+        by_availability: bool,
+    ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
+        let mut found = self.searcher.search(&query, &AllHits)?;
+        found.retain(|(_, address)| !self.order.is_hidden(*address));
+        let mut scored = Vec::with_capacity(found.len());
+        for (score, address) in found {
+            let bonus = if !by_availability {
+                0.0
+            } else if self.open.0.binary_search(&address).is_ok() {
+                AVAILABILITY_BONUS
+            } else if self.open.1.binary_search(&address).is_ok() {
+                AVAILABILITY_BONUS / 2.0
+            } else {
+                0.0
+            };
+            scored.push((score + bonus, address));
+        }
+        let order = &self.order;
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| order.rank(a.1).cmp(&order.rank(b.1)))
+        });
+        Ok(scored)
+    }
+
+    /// What the typed words add to a listing's rank: each concept in any searched field,
+    /// none required. Also the words no listing has, to report.
+    fn scorer(
+        &self,
+        text: &str,
+        analyzer: &mut TextAnalyzer,
+    ) -> Result<Scorer, SearchError> {
+        let builder = QueryBuilder {
+            fields: &self.fields,
+            synonyms: &self.synonyms,
+            searcher: &self.searcher,
+            hidden: &self.order.hidden,
+            full: self.order.full,
+        };
+        let mut options = Vec::new();
+        let mut ignored = Vec::new();
+        for concept in parse(text, analyzer, &self.synonyms) {
+            match builder.concept(&concept)? {
+                Some(q) => options.push(q),
+                None => {
+                    let typed = concept.typed();
+                    if !crate::understanding::is_filler(&typed) {
+                        ignored.push(typed);
+                    }
+                }
+            }
+        }
+        Ok((any(options), ignored))
+    }
+
+    /// The query a listing must match to meet one understood part.
+    fn part_query(&self, part: &Part, analyzer: &mut TextAnalyzer) -> Box<dyn TantivyQuery> {
+        let fields = &self.fields;
+        let keyed = |field, values: &[String]| {
+            any(values
+                .iter()
+                .map(|v| QueryBuilder::filter(field, &key(v)))
+                .collect())
+        };
+        let query = match part.kind.as_str() {
+            "support" => keyed(fields.support, &part.values),
+            "who_for" => keyed(fields.who_for, &part.values),
+            "payment" => keyed(fields.payment, &part.values),
+            "day" => keyed(fields.days, &part.values),
+            "open" => keyed(fields.open, &["yes".to_owned(), "limited".to_owned()]),
+            _ => {
+                let mut places = Vec::new();
+                for value in &part.values {
+                    let district = value.len() <= 4
+                        && value.chars().any(|c| c.is_ascii_digit())
+                        && value.chars().all(|c| c.is_ascii_alphanumeric());
+                    if district {
+                        places.push(QueryBuilder::filter(fields.district, &key(value)));
+                        continue;
+                    }
+                    let terms: Vec<Box<dyn TantivyQuery>> = analysis::words(value)
+                        .iter()
+                        .filter_map(|w| analysis::term_of(analyzer, w))
+                        .map(|t| QueryBuilder::filter(fields.towns, &t))
+                        .collect();
+                    places.extend(all(terms));
+                }
+                any(places)
+            }
+        };
+        query.unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery))
+    }
+
+    /// The search by words alone, when nothing in the text was understood: every word must
+    /// match, or failing that any of them (`relaxed`).
+    fn by_words(
+        &self,
+        text: &str,
+        filters: &[Box<dyn TantivyQuery>],
+        limit: usize,
+    ) -> Result<Results, SearchError> {
+        let mut analyzer = self.analyzer.clone();
+        let concepts = parse(text, &mut analyzer, &self.synonyms);
         if concepts.is_empty() {
             let everything = Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0));
-            return self.run(everything, &filters, query.limit, false, Vec::new());
+            return self.run(everything, filters, limit, false, Vec::new(), false);
         }
         let builder = QueryBuilder {
             fields: &self.fields,
@@ -184,18 +476,46 @@ impl Searcher {
         let Some(every) = all(kept.iter().map(|matcher| matcher.box_clone()).collect()) else {
             return Ok(Results {
                 total: 0,
+                exact: 0,
                 hits: Vec::new(),
                 relaxed: false,
                 ignored,
+                understood: Understood::default(),
+                alternatives: Vec::new(),
             });
         };
-        let strict = self.run(every, &filters, query.limit, false, ignored.clone())?;
-        match any(kept) {
+        // A word no listing has means no listing has every word: what is found then
+        // matches only some of them, and is not presented as a match.
+        let strict = self.run(
+            every,
+            filters,
+            limit,
+            !ignored.is_empty(),
+            ignored.clone(),
+            true,
+        )?;
+        let relaxed = match any(kept) {
             Some(some) if strict.total == 0 && several => {
-                self.run(some, &filters, query.limit, true, ignored)
+                self.run(some, filters, limit, true, ignored, true)?
             }
-            _ => Ok(strict),
+            _ => strict,
+        };
+        if !relaxed.relaxed {
+            return Ok(relaxed);
         }
+        // Listings with only some of the words are offered apart, never as matches.
+        Ok(Results {
+            total: 0,
+            exact: 0,
+            hits: Vec::new(),
+            relaxed: true,
+            alternatives: vec![Alternative {
+                without: "words".to_owned(),
+                total: relaxed.total,
+                hits: relaxed.hits,
+            }],
+            ..relaxed
+        })
     }
 
     /// Keyword filters from the form; each must hold and none changes the score.
@@ -231,6 +551,7 @@ impl Searcher {
         limit: usize,
         relaxed: bool,
         ignored: Vec<String>,
+        by_availability: bool,
     ) -> Result<Results, SearchError> {
         let mut clauses = vec![(Occur::Must, matcher)];
         clauses.extend(
@@ -238,16 +559,8 @@ impl Searcher {
                 .iter()
                 .map(|filter| (Occur::Must, filter.box_clone())),
         );
-        let mut found = self
-            .searcher
-            .search(&BooleanQuery::new(clauses), &AllHits)?;
-        found.retain(|(_, address)| !self.order.is_hidden(*address));
-        // Ties go by name, then slug.
-        let order = &self.order;
-        found.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| order.rank(a.1).cmp(&order.rank(b.1)))
-        });
+        // Listed by name when no word was typed; by words and availability otherwise.
+        let found = self.ranked(BooleanQuery::new(clauses), by_availability)?;
         let total = found.len();
         let hits = found
             .into_iter()
@@ -256,9 +569,12 @@ impl Searcher {
             .collect::<Result<_, _>>()?;
         Ok(Results {
             total,
+            exact: total,
             hits,
             relaxed,
             ignored,
+            understood: Understood::default(),
+            alternatives: Vec::new(),
         })
     }
 
@@ -270,6 +586,11 @@ impl Searcher {
                 .unwrap_or_default()
                 .to_owned()
         };
+        let all_of = |field| -> Vec<String> {
+            doc.get_all(field)
+                .filter_map(|value| value.as_str().map(str::to_owned))
+                .collect()
+        };
         Ok(Hit {
             slug: text(self.fields.slug),
             url: text(self.fields.url),
@@ -280,10 +601,56 @@ impl Searcher {
                 .filter_map(|value| value.as_str().map(str::to_owned))
                 .collect(),
             taking_new_clients: text(self.fields.open),
+            support_types: all_of(self.fields.support),
+            who_for: all_of(self.fields.who_for),
+            districts: all_of(self.fields.district)
+                .into_iter()
+                .map(|d| d.to_uppercase())
+                .collect(),
+            payments: all_of(self.fields.payment),
+            days: all_of(self.fields.days),
+            matches: Vec::new(),
             score,
         })
     }
 }
+
+/// The listings whose keyword `field` holds `value`, sorted.
+fn listings_with(
+    searcher: &tantivy::Searcher,
+    field: tantivy::schema::Field,
+    value: &str,
+) -> Result<Vec<DocAddress>, SearchError> {
+    let term = tantivy::Term::from_field_text(field, value);
+    let mut out = Vec::new();
+    for (ordinal, reader) in (0..).zip(searcher.segment_readers()) {
+        let postings = reader
+            .inverted_index(field)?
+            .read_postings(&term, tantivy::schema::IndexRecordOption::Basic)
+            .map_err(TantivyError::from)?;
+        if let Some(mut postings) = postings {
+            use tantivy::DocSet;
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                out.push(DocAddress::new(ordinal, doc));
+                doc = postings.advance();
+            }
+        }
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// A query that ranks without deciding, and the typed words no listing has.
+type Scorer = (Option<Box<dyn TantivyQuery>>, Vec<String>);
+
+/// What a listing gains when its name or summary says what was understood.
+const ABOUT_SCORE: Score = 3.0;
+
+/// What taking new clients adds to a listing's rank: enough to put it before a listing
+/// that is full when both meet the query about as well, not enough to lift a passing
+/// mention over a listing that is about what was asked.
+const AVAILABILITY_BONUS: Score = 0.5;
 
 /// Collects every match with its score. A council has at most a few thousand listings, so
 /// sorting them all is cheaper than a top-k heap and lets us count and order exactly.
@@ -519,7 +886,8 @@ mod tests {
         assert_eq!(text(&searcher, "ta42pq"), ["quantock-kindly-hands"]);
         assert_eq!(
             text(&searcher, "BA4"),
-            ["mendip-sitters", "shepton-friends"]
+            // Both serve the district; the one taking new clients comes first.
+            ["shepton-friends", "mendip-sitters"]
         );
     }
 
@@ -563,8 +931,15 @@ mod tests {
                 ..Query::default()
             })
             .expect("search");
-        assert!(results.relaxed);
-        assert_eq!(results.total, 3, "{results:?}");
+        // Dementia is understood, and Frome is a place: nobody meets both, so nothing is
+        // presented as a match; the nearest are offered apart, each saying what it lacks.
+        assert_eq!((results.total, results.exact), (0, 0), "{results:?}");
+        assert!(results.hits.is_empty());
+        assert_eq!(results.alternatives[0].without, "place", "{results:?}");
+        assert!(results.alternatives[0]
+            .hits
+            .iter()
+            .all(|h| h.who_for.contains(&"dementia".to_owned())));
     }
 
     #[test]

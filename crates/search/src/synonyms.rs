@@ -20,6 +20,11 @@ use crate::analysis::{term_of, words};
 #[serde(from = "Vec<Vec<String>>", into = "Vec<Vec<String>>")]
 pub struct Synonyms {
     groups: Vec<Vec<String>>,
+    /// The council's own towns and postcode districts, so a place no listing covers yet is
+    /// still read as a place. Not part of the synonym list's JSON: the index keeps them in
+    /// its vocabulary.
+    #[serde(skip)]
+    places: (Vec<String>, Vec<String>),
 }
 
 impl Synonyms {
@@ -37,7 +42,10 @@ impl Synonyms {
             })
             .filter(|group| group.len() >= 2)
             .collect();
-        Synonyms { groups }
+        Synonyms {
+            groups,
+            places: Default::default(),
+        }
     }
 
     /// The list a council starts from: the words residents and professionals use for the
@@ -65,7 +73,17 @@ impl Synonyms {
                 "lonely",
             ],
             &["personal care", "washing and dressing", "bathing"],
-            &["transport escort", "transport", "lifts", "driver", "escort"],
+            &[
+                "transport escort",
+                "transport",
+                "lifts",
+                "lift",
+                "driver",
+                "escort",
+                "taxi",
+                "hospital",
+                "hospital appointments",
+            ],
             &["shopping errands", "shopping", "errands", "prescriptions"],
             &["meals", "cooking", "meals on wheels", "hot meals"],
             &[
@@ -82,6 +100,10 @@ impl Synonyms {
                 "hobbies",
                 "outings",
                 "days out",
+                "club",
+                "clubs",
+                "social group",
+                "group",
             ],
             &["pet care", "dog walking", "pet sitting"],
             &[
@@ -93,6 +115,7 @@ impl Synonyms {
             ],
             &["dementia", "alzheimer's", "memory loss"],
             &["learning disability", "learning difficulties"],
+            &["autism", "autistic", "asperger's"],
             &["physical disability", "disabled", "wheelchair user"],
             &[
                 "sensory impairment",
@@ -111,6 +134,18 @@ impl Synonyms {
                 .map(|group| group.iter().map(|phrase| (*phrase).to_owned()).collect())
                 .collect(),
         )
+    }
+
+    /// These synonyms with the council's towns and postcode districts, which the index
+    /// learns as places even where no listing serves them yet.
+    pub fn with_places(mut self, towns: Vec<String>, districts: Vec<String>) -> Synonyms {
+        self.places = (towns, districts);
+        self
+    }
+
+    /// The council's towns and districts given by [`with_places`](Self::with_places).
+    pub fn places(&self) -> (&[String], &[String]) {
+        (&self.places.0, &self.places.1)
     }
 
     /// The groups as given, cleaned of blanks.
