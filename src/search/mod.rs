@@ -95,6 +95,7 @@ pub fn document(listing: &Listing) -> SearchDoc {
             .clone()
             .unwrap_or_default(),
         days: f.availability.days.clone(),
+        phone: f.contact.phone.clone().unwrap_or_default(),
     }
 }
 

@@ -73,6 +73,8 @@ pub struct SearchDoc {
     pub taking_new_clients: String,
     /// `mon` ... `sun`.
     pub days: Vec<String>,
+    /// The number to call, as the listing writes it; shown on the result, never searched.
+    pub phone: String,
 }
 
 /// One search as a resident (or an officer at the CLI) asks it.
@@ -151,6 +153,8 @@ pub struct Hit {
     pub summary: String,
     pub towns: Vec<String>,
     pub taking_new_clients: String,
+    /// The number to call, as the listing writes it.
+    pub phone: String,
     pub support_types: Vec<String>,
     pub who_for: Vec<String>,
     pub districts: Vec<String>,

@@ -29,6 +29,7 @@ pub(crate) struct Fields {
     pub days: Field,
     pub payment: Field,
     pub open: Field,
+    pub phone: Field,
 }
 
 /// Searched text fields and how much a word found in each counts: what a listing is called
@@ -60,6 +61,7 @@ impl Fields {
         let mut builder = Schema::builder();
         builder.add_text_field("slug", STORED);
         builder.add_text_field("url", STORED);
+        builder.add_text_field("phone", STORED);
         for (name, _) in TEXT_WEIGHTS {
             let stored = matches!(name, "name" | "summary" | "towns");
             let options = if stored {
@@ -98,6 +100,7 @@ impl Fields {
             days: field("days")?,
             payment: field("payment")?,
             open: field("open")?,
+            phone: field("phone")?,
         })
     }
 
@@ -117,6 +120,9 @@ impl Fields {
         let mut out = TantivyDocument::default();
         out.add_text(self.slug, &doc.slug);
         out.add_text(self.url, &doc.url);
+        if !doc.phone.trim().is_empty() {
+            out.add_text(self.phone, doc.phone.trim());
+        }
         out.add_text(self.name, &doc.name);
         out.add_text(self.summary, &doc.summary);
         out.add_text(self.body, &doc.body);

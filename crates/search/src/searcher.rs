@@ -601,6 +601,7 @@ impl Searcher {
                 .filter_map(|value| value.as_str().map(str::to_owned))
                 .collect(),
             taking_new_clients: text(self.fields.open),
+            phone: text(self.fields.phone),
             support_types: all_of(self.fields.support),
             who_for: all_of(self.fields.who_for),
             districts: all_of(self.fields.district)

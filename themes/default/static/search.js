@@ -39,6 +39,19 @@
     showAll: 'Show all {n} results',
     loading: 'Loading search…',
     failed: 'Search is not working in this browser. You can still browse all services.',
+    understood: 'Searching for:',
+    remove: 'Search without {part}',
+    openPart: 'Taking new clients',
+    directPayment: 'Direct payments',
+    nobodyWhatWhere: 'No one offering {what} covers {place} yet.',
+    nobodyWhere: 'No one here covers {place} yet.',
+    nobodyWhat: 'No one here offers {what} yet.',
+    nobody: 'No one here matches all of ‘{q}’ yet.',
+    callCouncil: 'Call the council on {phone} to talk about what you need.',
+    otherPlaces: '{what} in other places',
+    otherHelp: 'Other help in {place}',
+    without: 'Nearest, without ‘{part}’',
+    call: 'Call {phone}',
   };
   // Form field name -> query field, for the selects.
   const SELECTS = { support: 'support_type', for: 'who_for', day: 'day' };
@@ -126,6 +139,11 @@
     const headingTag = 'h' + (Number(app.dataset.heading) || 2);
     let engine = null;
     let timer = 0;
+    status.setAttribute('tabindex', '-1');
+    const understood = element('p', 'search-understood');
+    status.parentNode.insertBefore(understood, status);
+    const alternatives = element('div', 'search-alternatives');
+    list.parentNode.insertBefore(alternatives, list.nextSibling);
     let limit = PAGE_SIZE;
 
     function field(name) {
@@ -169,7 +187,85 @@
       return query;
     }
 
-    function renderHit(hit) {
+    /* What the resident's words were read as, in the page's own labels. */
+    function labelOf(part) {
+      const select = { support: 'support', who_for: 'for', day: 'day' }[part.kind];
+      if (part.kind === 'open') return messages.openPart;
+      if (part.kind === 'payment') return messages.directPayment;
+      return part.values
+        .map((value) => {
+          const options = select && field(select) ? Array.from(field(select).options) : [];
+          const option = options.find((o) => o.value === value);
+          return option ? option.textContent : value;
+        })
+        .join(' / ');
+    }
+
+    function renderUnderstood(results, params) {
+      understood.textContent = '';
+      const parts = (results.understood && results.understood.parts) || [];
+      if (!parts.length) return;
+      understood.appendChild(element('span', 'search-understood-label', messages.understood + ' '));
+      parts.forEach((part) => {
+        const label = labelOf(part);
+        const next = new URLSearchParams(params);
+        if (part.without.trim()) next.set('q', part.without);
+        else next.delete('q');
+        const link = element('a', 'search-part', label + ' ×');
+        link.href = '?' + next.toString();
+        link.setAttribute('aria-label', format(messages.remove, { part: label }));
+        link.addEventListener('click', (event) => {
+          event.preventDefault();
+          fillForm(next);
+          run(true);
+        });
+        understood.appendChild(link);
+        understood.appendChild(document.createTextNode(' '));
+      });
+    }
+
+    function phoneLink(phone, template) {
+      const link = element('a', 'search-call', format(template, { phone: phone }));
+      link.href = 'tel:' + phone.replace(/[^0-9+]/g, '');
+      return link;
+    }
+
+    /* Nobody meets everything: say so plainly, give the council's number, then offer the
+       nearest listings under headings that say what they leave out. */
+    function renderNobody(results, q) {
+      const parts = results.understood.parts;
+      const what = parts.find((p) => p.kind === 'support');
+      const place = parts.find((p) => p.kind === 'place');
+      let sentence;
+      if (what && place) sentence = format(messages.nobodyWhatWhere, { what: labelOf(what), place: labelOf(place) });
+      else if (place) sentence = format(messages.nobodyWhere, { place: labelOf(place) });
+      else if (what) sentence = format(messages.nobodyWhat, { what: labelOf(what) });
+      else sentence = format(messages.nobody, { q: q });
+      status.textContent = sentence;
+      if (app.dataset.phone) {
+        const help = element('p', 'search-nobody-call');
+        help.appendChild(phoneLink(app.dataset.phone, messages.callCouncil));
+        alternatives.appendChild(help);
+      }
+      results.alternatives.forEach((alternative) => {
+        let heading;
+        if (alternative.without === 'place' && what) heading = format(messages.otherPlaces, { what: labelOf(what) });
+        else if (alternative.without === 'support' && place) heading = format(messages.otherHelp, { place: labelOf(place) });
+        else if (alternative.without === 'words') heading = messages.relaxed;
+        else {
+          const left = parts.find((p) => p.kind === alternative.without);
+          heading = format(messages.without, { part: left ? labelOf(left) : alternative.without });
+        }
+        const section = element('section', 'search-alternative');
+        section.appendChild(element(headingTag, 'search-alternative-heading', heading));
+        const items = element('ol', 'cards');
+        alternative.hits.forEach((hit) => items.appendChild(renderHit(hit, true)));
+        section.appendChild(items);
+        alternatives.appendChild(section);
+      });
+    }
+
+    function renderHit(hit, nested) {
       const item = element('li', 'search-result');
       const heading = element(headingTag, 'search-result-name');
       const link = element('a', '', hit.name);
@@ -185,6 +281,12 @@
       if (messages[state] && ['yes', 'limited', 'no'].indexOf(state) >= 0) {
         item.appendChild(element('p', 'search-result-status status-' + state, messages[state]));
       }
+      if (hit.phone) {
+        const call = element('p', 'search-result-phone');
+        call.appendChild(phoneLink(hit.phone, messages.call));
+        item.appendChild(call);
+      }
+      if (nested) heading.className += ' search-result-nearby';
       return item;
     }
 
@@ -197,7 +299,9 @@
       return total === 1 ? messages.oneResult : format(messages.results, { n: total });
     }
 
-    function render(results, q) {
+    function render(results, q, params) {
+      alternatives.textContent = '';
+      renderUnderstood(results, params);
       const items = document.createDocumentFragment();
       results.hits.forEach((hit) => items.appendChild(renderHit(hit)));
       if (results.total > results.hits.length) {
@@ -216,6 +320,11 @@
       }
       list.textContent = '';
       list.appendChild(items);
+      const parts = (results.understood && results.understood.parts) || [];
+      if (results.exact === 0 && q.trim() && (parts.length || (results.alternatives || []).length)) {
+        renderNobody(results, q.trim());
+        return;
+      }
       const notes = [countText(results.total, q.trim())];
       if (results.relaxed) notes.push(messages.relaxed);
       if (results.ignored.length) notes.push(format(messages.ignored, { words: results.ignored.join(', ') }));
@@ -235,7 +344,7 @@
         return;
       }
       try {
-        render(engine.search(queryFrom(params)), params.get('q') || '');
+        render(engine.search(queryFrom(params)), params.get('q') || '', params);
       } catch (err) {
         status.textContent = messages.failed;
         if (window.console) console.error(err);
@@ -253,6 +362,8 @@
       clearTimeout(timer);
       limit = PAGE_SIZE;
       run(true);
+      // After asking, a keyboard or screen reader user goes on from the answer.
+      status.focus();
     });
     form.addEventListener('input', soon);
     form.addEventListener('change', soon);
