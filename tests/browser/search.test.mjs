@@ -30,8 +30,8 @@ async function open(pathname, options = {}) {
 }
 
 async function resultNames(page) {
-  await page.waitForSelector('#search-results li a');
-  return page.$$eval('#search-results li a', (links) => links.map((a) => a.textContent.trim()));
+  await page.waitForSelector('#search-results li .search-result-name a');
+  return page.$$eval('#search-results li .search-result-name a', (links) => links.map((a) => a.textContent.trim()));
 }
 
 test('typing a query shows the right listings and announces the count', async () => {
@@ -65,6 +65,7 @@ test('filters narrow the results', async () => {
   await page.waitForFunction((n) => document.querySelectorAll('#search-results li').length < n, all);
   const names = await resultNames(page);
   assert.ok(names.length > 0 && names.includes('Brendon Hills Garden Help'), names.join(', '));
+  await page.click('.filters-fold summary');
   await page.check('#open');
   await page.waitForFunction(() => location.search.includes('open=1'));
   await context.close();
@@ -132,4 +133,44 @@ test('the second theme (meadow, used by Eastbrook) has no WCAG 2.2 AA violations
   } finally {
     other.close();
   }
+});
+
+test('nobody offering the help in that place is said plainly, with the council number and labelled alternatives', async () => {
+  const { page, context, errors } = await open('/search/?q=' + encodeURIComponent('someone to help my mum with shopping in Williton'));
+  await page.waitForFunction(() => /No one offering/.test(document.querySelector('#search-status').textContent));
+  const status = await page.textContent('#search-status');
+  assert.match(status, /No one offering Shopping and errands covers Williton yet\./i);
+  assert.equal((await page.$$('#search-results li')).length, 0, 'nothing is presented as a match');
+  const call = await page.getAttribute('.search-nobody-call a', 'href');
+  assert.match(call, /^tel:\d+/);
+  const headings = await page.$$eval('.search-alternative-heading', (h) => h.map((x) => x.textContent));
+  assert.ok(headings.some((h) => /in other places/.test(h)), headings.join(' | '));
+  assert.ok(headings.some((h) => /Other help in Williton/.test(h)), headings.join(' | '));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('each understood part can be removed with one tap', async () => {
+  const { page, context } = await open('/search/?q=' + encodeURIComponent('gardening in Williton'));
+  await page.waitForSelector('.search-part');
+  const parts = await page.$$eval('.search-part', (links) => links.map((a) => a.textContent));
+  assert.deepEqual(parts.map((p) => p.replace(' ×', '')), ['Gardening', 'Williton']);
+  await page.click('.search-part:nth-of-type(2)');
+  await page.waitForFunction(() => !location.search.includes('Williton'));
+  assert.ok((await resultNames(page)).includes('Blackdown Handyperson'), 'gardeners elsewhere are found once Williton is removed');
+  await context.close();
+});
+
+test('on a 360 x 640 phone the count and the first result with its number are on the first screen', async () => {
+  const { page, context } = await open('/search/?q=' + encodeURIComponent('a cleaner in Bridgwater who takes direct payments'), { viewport: { width: 360, height: 640 } });
+  await page.waitForSelector('#search-results li .search-result-name a');
+  const box = async (selector) => page.$eval(selector, (e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; });
+  const status = await box('#search-status');
+  const first = await box('#search-results li:first-child .search-result-name');
+  assert.ok(status.bottom <= 640, `count at ${status.bottom}px`);
+  assert.ok(first.bottom <= 640, `first result at ${first.bottom}px`);
+  assert.ok(await page.$('#search-results li:first-child .search-result-phone a[href^="tel:"]'));
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `the page scrolls sideways: ${width}px`);
+  await context.close();
 });

@@ -172,6 +172,10 @@
       ['open', 'dp'].forEach((name) => {
         if (field(name)) field(name).checked = params.get(name) === '1';
       });
+      // Filters chosen before (a bookmarked search) are shown, not folded away.
+      const fold = form.querySelector('.filters-fold');
+      const chosen = Object.keys(SELECTS).concat(['open', 'dp']).some((name) => params.get(name));
+      if (fold && chosen) fold.open = true;
     }
 
     function queryFrom(params) {
