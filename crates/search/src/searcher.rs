@@ -377,11 +377,7 @@ impl Searcher {
 
     /// What the typed words add to a listing's rank: each concept in any searched field,
     /// none required. Also the words no listing has, to report.
-    fn scorer(
-        &self,
-        text: &str,
-        analyzer: &mut TextAnalyzer,
-    ) -> Result<Scorer, SearchError> {
+    fn scorer(&self, text: &str, analyzer: &mut TextAnalyzer) -> Result<Scorer, SearchError> {
         let builder = QueryBuilder {
             fields: &self.fields,
             synonyms: &self.synonyms,
