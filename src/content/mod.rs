@@ -124,11 +124,14 @@ fn files_in(root: &Path, folder: &str, extensions: &[&str]) -> (Vec<PathBuf>, Ve
             continue;
         }
         if entry.path_is_symlink() {
-            let inside = path
-                .canonicalize()
-                .map(|target| target.starts_with(&canonical_root))
-                .unwrap_or(false);
-            if !inside {
+            let Ok(target) = path.canonicalize() else {
+                problems.push(
+                    Diagnostic::error(relative(root, path), "not-a-file", "This is not an ordinary file (it is a pipe, a device or a broken link), so it was not read.")
+                        .help("Replace it with an ordinary text file, or remove it."),
+                );
+                continue;
+            };
+            if !target.starts_with(&canonical_root) {
                 problems.push(
                     Diagnostic::error(relative(root, path), "symlink-outside", "This file is a link to a file outside the content folder, so it was not read.")
                         .help("Copy the file into the content folder instead of linking to it."),

@@ -110,6 +110,12 @@ fn photo_problem(
         ));
     }
     if let Err(why) = crate::render::photos::dimensions(&full) {
+        // The image library's reasons start with a capital; here they end a sentence.
+        let mut chars = why.chars();
+        let why: String = match chars.next() {
+            Some(first) => first.to_lowercase().chain(chars).collect(),
+            None => why,
+        };
         return Some((
             "photo-unreadable",
             format!("The photo `{file}` cannot be used: {why}."),
