@@ -672,3 +672,28 @@ fn every_privacy_problem_on_a_line_is_shown_at_its_own_column() {
     );
     assert!(report.contains(&"─".repeat(16)), "{report}");
 }
+
+#[test]
+fn a_broken_council_file_is_reported_once_not_on_every_listing() {
+    let ws = Workspace::from_fixture("basic");
+    let settings = read(&ws.content().join("councils/testshire.yaml")).replace(
+        "base_url: https://care.testshire.example/",
+        "base_url: nowhere",
+    );
+    ws.write("councils/testshire.yaml", &settings);
+    let content = ws.content();
+    let out = run(
+        &["check", "--format", "json", "--today", "2026-11-25"],
+        &[("--content", &content)],
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(!codes.is_empty());
+    assert!(!codes.contains(&"unknown-council"), "{codes:?}");
+}

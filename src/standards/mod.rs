@@ -233,10 +233,14 @@ pub fn validate_keeping_checker(
     let mut diagnostics = content.diagnostics;
 
     let mut councils = Vec::new();
+    // Councils whose settings have errors of their own: listings naming them are not
+    // told the council does not exist.
+    let mut broken = Vec::new();
     for file in &content.councils {
         let problems = rules.council_schema.check(&file.source, &file.data);
         if !problems.is_empty() {
             diagnostics.extend(problems);
+            broken.push(file.id.clone());
             continue;
         }
         match serde_json::from_value::<CouncilSettings>(file.data.clone()) {
@@ -250,6 +254,7 @@ pub fn validate_keeping_checker(
                     settings::check(&file.source, &settings, &rules.content_root);
                 if !problems.is_empty() {
                     diagnostics.extend(problems);
+                    broken.push(file.id.clone());
                     continue;
                 }
                 councils.push(Council {
@@ -260,9 +265,19 @@ pub fn validate_keeping_checker(
                     logo,
                 })
             }
-            Err(e) => diagnostics.push(Diagnostic::error(&file.source.path, "schema-mismatch", format!("These settings passed the schema but could not be read: {e}.")).help("The schema in content/schema/ allows something carepages cannot use; check it against the built-in one.")),
+            Err(e) => {
+                broken.push(file.id.clone());
+                diagnostics.push(Diagnostic::error(&file.source.path, "schema-mismatch", format!("These settings passed the schema but could not be read: {e}.")).help("The schema in content/schema/ allows something carepages cannot use; check it against the built-in one."))
+            }
         }
     }
+    // Council files that could not even be read or parsed.
+    broken.extend(
+        diagnostics
+            .iter()
+            .filter(|d| d.is_error() && d.file.starts_with("councils"))
+            .filter_map(|d| Some(d.file.file_stem()?.to_string_lossy().into_owned())),
+    );
 
     let sources: HashMap<&str, &crate::content::SourceFile> = content
         .councils
@@ -273,6 +288,7 @@ pub fn validate_keeping_checker(
     let checker = Checker {
         councils: councils.clone(),
         profiles,
+        broken,
     };
     let checked: Vec<(Option<Listing>, Vec<Diagnostic>)> = content
         .listings
@@ -300,6 +316,8 @@ pub fn validate_keeping_checker(
 pub struct Checker {
     councils: Vec<Council>,
     profiles: BTreeMap<String, StandardsProfile>,
+    /// Councils whose own settings have errors.
+    broken: Vec<String>,
 }
 
 impl Checker {
@@ -320,7 +338,13 @@ impl Checker {
         let council_index: rustc_hash::FxHashMap<&str, &Council> =
             self.councils.iter().map(|c| (c.id.as_str(), c)).collect();
         let mut problems = Vec::new();
-        check_councils_and_areas(&file.source, &front, &council_index, &mut problems);
+        check_councils_and_areas(
+            &file.source,
+            &front,
+            &council_index,
+            &self.broken,
+            &mut problems,
+        );
         checks::check_listing(&file.source, &front, &rules.content_root, &mut problems);
         checks::check_privacy(
             &file.source,
@@ -463,11 +487,13 @@ fn check_councils_and_areas(
     source: &crate::content::SourceFile,
     front: &FrontMatter,
     councils: &rustc_hash::FxHashMap<&str, &Council>,
+    broken: &[String],
     out: &mut Vec<Diagnostic>,
 ) {
     for (i, id) in front.councils.iter().enumerate() {
         let path = [PathStep::Key("councils".into()), PathStep::Index(i)];
-        if councils.contains_key(id.as_str()) {
+        // A council whose settings have errors exists: its own file is reported.
+        if councils.contains_key(id.as_str()) || broken.contains(id) {
             continue;
         }
         let (line, col) = source.locate(&path, false);
