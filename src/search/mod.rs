@@ -96,6 +96,7 @@ pub fn document(listing: &Listing) -> SearchDoc {
             .unwrap_or_default(),
         days: f.availability.days.clone(),
         phone: f.contact.phone.clone().unwrap_or_default(),
+        status: f.status.clone(),
     }
 }
 

@@ -117,6 +117,7 @@ fn read_listings(dir: &Path) -> Result<Vec<SearchDoc>, Box<dyn Error>> {
             payment_accepted: front.payment_accepted,
             taking_new_clients: front.availability.taking_new_clients,
             days: front.availability.days,
+            ..SearchDoc::default()
         });
     }
     Ok(docs)

@@ -75,6 +75,8 @@ pub struct SearchDoc {
     pub days: Vec<String>,
     /// The number to call, as the listing writes it; shown on the result, never searched.
     pub phone: String,
+    /// `active`, `full` or `paused`, as the listing says; shown, never searched.
+    pub status: String,
 }
 
 /// One search as a resident (or an officer at the CLI) asks it.
@@ -155,6 +157,8 @@ pub struct Hit {
     pub taking_new_clients: String,
     /// The number to call, as the listing writes it.
     pub phone: String,
+    /// `active`, `full` or `paused`.
+    pub status: String,
     pub support_types: Vec<String>,
     pub who_for: Vec<String>,
     pub districts: Vec<String>,

@@ -30,6 +30,7 @@ pub(crate) struct Fields {
     pub payment: Field,
     pub open: Field,
     pub phone: Field,
+    pub status: Field,
 }
 
 /// Searched text fields and how much a word found in each counts: what a listing is called
@@ -62,6 +63,7 @@ impl Fields {
         builder.add_text_field("slug", STORED);
         builder.add_text_field("url", STORED);
         builder.add_text_field("phone", STORED);
+        builder.add_text_field("status", STORED);
         for (name, _) in TEXT_WEIGHTS {
             let stored = matches!(name, "name" | "summary" | "towns");
             let options = if stored {
@@ -101,6 +103,7 @@ impl Fields {
             payment: field("payment")?,
             open: field("open")?,
             phone: field("phone")?,
+            status: field("status")?,
         })
     }
 
@@ -122,6 +125,9 @@ impl Fields {
         out.add_text(self.url, &doc.url);
         if !doc.phone.trim().is_empty() {
             out.add_text(self.phone, doc.phone.trim());
+        }
+        if !doc.status.trim().is_empty() {
+            out.add_text(self.status, key(&doc.status));
         }
         out.add_text(self.name, &doc.name);
         out.add_text(self.summary, &doc.summary);

@@ -598,6 +598,7 @@ impl Searcher {
                 .collect(),
             taking_new_clients: text(self.fields.open),
             phone: text(self.fields.phone),
+            status: text(self.fields.status),
             support_types: all_of(self.fields.support),
             who_for: all_of(self.fields.who_for),
             districts: all_of(self.fields.district)

@@ -39,6 +39,8 @@
     showAll: 'Show all {n} results',
     loading: 'Loading search…',
     failed: 'Search is not working in this browser. You can still browse all services.',
+    full: 'Full at the moment',
+    paused: 'Paused at the moment',
     understood: 'Searching for:',
     remove: 'Search without {part}',
     openPart: 'Taking new clients',
@@ -281,8 +283,9 @@
         const towns = format(messages.areas, { towns: hit.towns.join(', ') });
         item.appendChild(element('p', 'search-result-areas', towns));
       }
-      const state = hit.taking_new_clients;
-      if (messages[state] && ['yes', 'limited', 'no'].indexOf(state) >= 0) {
+      // A listing that is full or paused says so, whatever it says about new clients.
+      const state = ['full', 'paused'].indexOf(hit.status) >= 0 ? hit.status : hit.taking_new_clients;
+      if (messages[state] && ['yes', 'limited', 'no', 'full', 'paused'].indexOf(state) >= 0) {
         item.appendChild(element('p', 'search-result-status status-' + state, messages[state]));
       }
       if (hit.phone) {
