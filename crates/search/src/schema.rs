@@ -43,7 +43,9 @@ pub(crate) const TEXT_WEIGHTS: [(&str, f32); 5] = [
     ("body", 0.5),
 ];
 
-const KEYWORDS: [&str; 6] = ["district", "support", "who_for", "days", "payment", "open"];
+const KEYWORDS: [&str; 7] = [
+    "district", "support", "who_for", "days", "payment", "open", "status",
+];
 
 impl Fields {
     /// The schema every index is built with.
@@ -63,7 +65,6 @@ impl Fields {
         builder.add_text_field("slug", STORED);
         builder.add_text_field("url", STORED);
         builder.add_text_field("phone", STORED);
-        builder.add_text_field("status", STORED);
         for (name, _) in TEXT_WEIGHTS {
             let stored = matches!(name, "name" | "summary" | "towns");
             let options = if stored {
@@ -74,8 +75,13 @@ impl Fields {
             builder.add_text_field(name, options);
         }
         for name in KEYWORDS {
-            // Stored so a result can say which understood parts it meets; a few bytes each.
-            let options = keyword.clone().set_stored();
+            // A result's keys are read back from the postings when the index is opened
+            // (see `searcher::Keys`), so they cost no stored bytes.
+            let options = if name == "open" {
+                keyword.clone().set_stored()
+            } else {
+                keyword.clone()
+            };
             builder.add_text_field(name, options);
         }
         builder.build()

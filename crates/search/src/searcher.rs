@@ -43,6 +43,60 @@ pub struct Searcher {
     reader: Reader,
     /// Listings taking new clients, and those with limited space, for ranking.
     open: (Vec<DocAddress>, Vec<DocAddress>),
+    /// Each listing's keys, read back from the postings.
+    keys: Keys,
+}
+
+/// Every listing's keys (support types, who for, districts, payments, days, status), read
+/// from the keyword fields' postings when the index opens: storing them with each listing
+/// would have grown the file residents download.
+#[derive(Default)]
+struct Keys {
+    by_listing: std::collections::HashMap<DocAddress, [Vec<String>; 6]>,
+}
+
+impl Keys {
+    fn read(searcher: &tantivy::Searcher, fields: &Fields) -> Result<Keys, SearchError> {
+        use tantivy::DocSet;
+        let mut keys = Keys::default();
+        let kinds = [
+            fields.support,
+            fields.who_for,
+            fields.district,
+            fields.payment,
+            fields.days,
+            fields.status,
+        ];
+        for (ordinal, reader) in (0..).zip(searcher.segment_readers()) {
+            for (slot, field) in kinds.into_iter().enumerate() {
+                let inverted = reader.inverted_index(field)?;
+                let mut terms = inverted.terms().stream().map_err(TantivyError::from)?;
+                while terms.advance() {
+                    let value = String::from_utf8_lossy(terms.key()).into_owned();
+                    let mut postings = inverted
+                        .read_postings_from_terminfo(
+                            terms.value(),
+                            tantivy::schema::IndexRecordOption::Basic,
+                        )
+                        .map_err(TantivyError::from)?;
+                    let mut doc = postings.doc();
+                    while doc != tantivy::TERMINATED {
+                        let entry = keys
+                            .by_listing
+                            .entry(DocAddress::new(ordinal, doc))
+                            .or_default();
+                        entry[slot].push(value.clone());
+                        doc = postings.advance();
+                    }
+                }
+            }
+        }
+        Ok(keys)
+    }
+
+    fn of(&self, address: DocAddress) -> [Vec<String>; 6] {
+        self.by_listing.get(&address).cloned().unwrap_or_default()
+    }
 }
 
 /// Where each document falls in name order. In a full index the one segment is in name
@@ -154,7 +208,9 @@ impl Searcher {
             listings_with(&searcher, fields.open, "yes")?,
             listings_with(&searcher, fields.open, "limited")?,
         );
+        let keys = Keys::read(&searcher, &fields)?;
         Ok(Searcher {
+            keys,
             searcher,
             fields,
             analyzer,
@@ -582,11 +638,7 @@ impl Searcher {
                 .unwrap_or_default()
                 .to_owned()
         };
-        let all_of = |field| -> Vec<String> {
-            doc.get_all(field)
-                .filter_map(|value| value.as_str().map(str::to_owned))
-                .collect()
-        };
+        let [support_types, who_for, districts, payments, days, status] = self.keys.of(address);
         Ok(Hit {
             slug: text(self.fields.slug),
             url: text(self.fields.url),
@@ -598,15 +650,12 @@ impl Searcher {
                 .collect(),
             taking_new_clients: text(self.fields.open),
             phone: text(self.fields.phone),
-            status: text(self.fields.status),
-            support_types: all_of(self.fields.support),
-            who_for: all_of(self.fields.who_for),
-            districts: all_of(self.fields.district)
-                .into_iter()
-                .map(|d| d.to_uppercase())
-                .collect(),
-            payments: all_of(self.fields.payment),
-            days: all_of(self.fields.days),
+            status: status.into_iter().next().unwrap_or_default(),
+            support_types,
+            who_for,
+            districts: districts.into_iter().map(|d| d.to_uppercase()).collect(),
+            payments,
+            days,
             matches: Vec::new(),
             score,
         })
