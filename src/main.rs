@@ -217,6 +217,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 taking_new_clients: open,
                 direct_payment,
                 limit,
+                keys: true,
             };
             if let Err(problem) = check_search(&content, &council, &query) {
                 eprintln!("error: {problem}");

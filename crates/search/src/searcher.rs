@@ -43,8 +43,10 @@ pub struct Searcher {
     reader: Reader,
     /// Listings taking new clients, and those with limited space, for ranking.
     open: (Vec<DocAddress>, Vec<DocAddress>),
-    /// Each listing's keys, read back from the postings.
-    keys: Keys,
+    /// Each listing's keys, read back from the postings the first time they are asked for.
+    keys: std::sync::OnceLock<Keys>,
+    /// Listings that are full or paused, with which.
+    status: Vec<(DocAddress, String)>,
 }
 
 /// Every listing's keys (support types, who for, districts, payments, days, status), read
@@ -52,11 +54,15 @@ pub struct Searcher {
 /// would have grown the file residents download.
 #[derive(Default)]
 struct Keys {
-    by_listing: std::collections::HashMap<DocAddress, [Vec<String>; 6]>,
+    by_listing: std::collections::HashMap<String, [Vec<String>; 5]>,
 }
 
 impl Keys {
-    fn read(searcher: &tantivy::Searcher, fields: &Fields) -> Result<Keys, SearchError> {
+    fn read(
+        searcher: &tantivy::Searcher,
+        fields: &Fields,
+        order: &NameOrder,
+    ) -> Result<Keys, SearchError> {
         use tantivy::DocSet;
         let mut keys = Keys::default();
         let kinds = [
@@ -65,8 +71,8 @@ impl Keys {
             fields.district,
             fields.payment,
             fields.days,
-            fields.status,
         ];
+        let mut slugs: std::collections::HashMap<DocAddress, String> = Default::default();
         for (ordinal, reader) in (0..).zip(searcher.segment_readers()) {
             for (slot, field) in kinds.into_iter().enumerate() {
                 let inverted = reader.inverted_index(field)?;
@@ -81,11 +87,25 @@ impl Keys {
                         .map_err(TantivyError::from)?;
                     let mut doc = postings.doc();
                     while doc != tantivy::TERMINATED {
-                        let entry = keys
-                            .by_listing
-                            .entry(DocAddress::new(ordinal, doc))
-                            .or_default();
-                        entry[slot].push(value.clone());
+                        let address = DocAddress::new(ordinal, doc);
+                        if order.is_hidden(address) {
+                            doc = postings.advance();
+                            continue;
+                        }
+                        let slug = match slugs.get(&address) {
+                            Some(slug) => slug.clone(),
+                            None => {
+                                let stored: TantivyDocument = searcher.doc(address)?;
+                                let slug = stored
+                                    .get_first(fields.slug)
+                                    .and_then(|v| v.as_str())
+                                    .unwrap_or_default()
+                                    .to_owned();
+                                slugs.insert(address, slug.clone());
+                                slug
+                            }
+                        };
+                        keys.by_listing.entry(slug).or_default()[slot].push(value.clone());
                         doc = postings.advance();
                     }
                 }
@@ -94,8 +114,8 @@ impl Keys {
         Ok(keys)
     }
 
-    fn of(&self, address: DocAddress) -> [Vec<String>; 6] {
-        self.by_listing.get(&address).cloned().unwrap_or_default()
+    fn of(&self, slug: &str) -> [Vec<String>; 5] {
+        self.by_listing.get(slug).cloned().unwrap_or_default()
     }
 }
 
@@ -208,9 +228,16 @@ impl Searcher {
             listings_with(&searcher, fields.open, "yes")?,
             listings_with(&searcher, fields.open, "limited")?,
         );
-        let keys = Keys::read(&searcher, &fields)?;
+        let mut status = Vec::new();
+        for state in ["full", "paused"] {
+            for address in listings_with(&searcher, fields.status, state)? {
+                status.push((address, state.to_owned()));
+            }
+        }
+        status.sort();
         Ok(Searcher {
-            keys,
+            keys: std::sync::OnceLock::new(),
+            status,
             searcher,
             fields,
             analyzer,
@@ -239,6 +266,34 @@ impl Searcher {
     /// marked `relaxed`). When nothing meets everything understood, `hits` is empty and
     /// `alternatives` holds the nearest: the same with one part left out.
     pub fn search(&self, query: &Query) -> Result<Results, SearchError> {
+        let mut results = self.answer(query)?;
+        if query.keys {
+            let keys = match self.keys.get() {
+                Some(keys) => keys,
+                None => {
+                    let read = Keys::read(&self.searcher, &self.fields, &self.order)?;
+                    self.keys.get_or_init(|| read)
+                }
+            };
+            let hits = results.hits.iter_mut().chain(
+                results
+                    .alternatives
+                    .iter_mut()
+                    .flat_map(|a| a.hits.iter_mut()),
+            );
+            for hit in hits {
+                let [support, who_for, districts, payments, days] = keys.of(&hit.slug);
+                hit.support_types = support;
+                hit.who_for = who_for;
+                hit.districts = districts.into_iter().map(|d| d.to_uppercase()).collect();
+                hit.payments = payments;
+                hit.days = days;
+            }
+        }
+        Ok(results)
+    }
+
+    fn answer(&self, query: &Query) -> Result<Results, SearchError> {
         let mut analyzer = self.analyzer.clone();
         let understood = self.reader.read(&query.text, &mut analyzer);
         let filters = self.filters(query);
@@ -638,7 +693,11 @@ impl Searcher {
                 .unwrap_or_default()
                 .to_owned()
         };
-        let [support_types, who_for, districts, payments, days, status] = self.keys.of(address);
+        let status = self
+            .status
+            .binary_search_by(|(a, _)| a.cmp(&address))
+            .map(|i| self.status[i].1.clone())
+            .unwrap_or_else(|_| "active".to_owned());
         Ok(Hit {
             slug: text(self.fields.slug),
             url: text(self.fields.url),
@@ -650,12 +709,12 @@ impl Searcher {
                 .collect(),
             taking_new_clients: text(self.fields.open),
             phone: text(self.fields.phone),
-            status: status.into_iter().next().unwrap_or_default(),
-            support_types,
-            who_for,
-            districts: districts.into_iter().map(|d| d.to_uppercase()).collect(),
-            payments,
-            days,
+            status,
+            support_types: Vec::new(),
+            who_for: Vec::new(),
+            districts: Vec::new(),
+            payments: Vec::new(),
+            days: Vec::new(),
             matches: Vec::new(),
             score,
         })
@@ -975,6 +1034,7 @@ mod tests {
         let results = searcher
             .search(&Query {
                 text: "dementia Frome".into(),
+                keys: true,
                 ..Query::default()
             })
             .expect("search");
