@@ -24,8 +24,8 @@ pub struct Staging {
     first: bool,
     /// Every file written, for the new site's list.
     written: std::sync::Mutex<HashMap<PathBuf, Stamp>>,
-    /// In a first build, the folders made so far: a file in a new folder is written after
-    /// making the folder, without first failing to open it (a third of all files).
+    /// The folders made so far: a file in a new folder is written after making the folder,
+    /// without first failing to open it (a third of all files).
     made_folders: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
 }
 
@@ -363,32 +363,36 @@ impl Sink for Staging {
 impl Staging {
     /// Puts `bytes` at `full`, in the staging folder, and says what is there now.
     fn place(&self, rel: &Path, full: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
-        if self.first {
-            if let Some(folder) = full.parent().filter(|f| *f != self.dir) {
-                let made = self
-                    .made_folders
-                    .lock()
-                    .map(|made| made.contains(folder))
-                    .unwrap_or(false);
-                if !made {
-                    std::fs::create_dir_all(folder)?;
-                    if let Ok(mut made) = self.made_folders.lock() {
-                        made.insert(folder.to_path_buf());
-                    }
+        // The staging folder is new: a folder is made once, the first time a file needs it,
+        // without looking first.
+        if let Some(folder) = full.parent().filter(|f| *f != self.dir) {
+            let made = self
+                .made_folders
+                .lock()
+                .map(|made| made.contains(folder))
+                .unwrap_or(false);
+            if !made {
+                std::fs::create_dir_all(folder)?;
+                if let Ok(mut made) = self.made_folders.lock() {
+                    made.insert(folder.to_path_buf());
                 }
             }
+        }
+        if self.first {
             return create(full, hash, bytes);
         }
         // Something is there only when this build writes a path twice: never write into it
         // (it may be linked to the live site's file), replace it.
-        match std::fs::symlink_metadata(full) {
-            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(full)?,
-            Ok(_) => std::fs::remove_file(full)?,
-            // Nothing there: the folder may be missing too.
-            Err(_) => {
-                if let Some(parent) = full.parent() {
-                    make_folder(&self.dir, parent)?;
-                }
+        let again = self
+            .written
+            .lock()
+            .map(|written| written.contains_key(rel))
+            .unwrap_or(true);
+        if again {
+            match std::fs::symlink_metadata(full) {
+                Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(full)?,
+                Ok(_) => std::fs::remove_file(full)?,
+                Err(_) => {}
             }
         }
         // A file the live site already has, byte for byte, is linked rather than written:
@@ -444,28 +448,6 @@ fn create(full: &Path, hash: u128, bytes: &[u8]) -> std::io::Result<Stamp> {
     };
     write_in_pieces(&mut file, bytes)?;
     Ok(Stamp::of(hash, &file.metadata()?))
-}
-
-/// Makes the folders down to `folder`, replacing any file in the recycled tree that stands
-/// where a folder is now needed.
-fn make_folder(root: &Path, folder: &Path) -> std::io::Result<()> {
-    if folder.is_dir() {
-        return Ok(());
-    }
-    if std::fs::create_dir_all(folder).is_ok() {
-        return Ok(());
-    }
-    let mut at = folder;
-    while at != root {
-        if std::fs::symlink_metadata(at).is_ok_and(|m| !m.is_dir()) {
-            std::fs::remove_file(at)?;
-        }
-        match at.parent() {
-            Some(parent) => at = parent,
-            None => break,
-        }
-    }
-    std::fs::create_dir_all(folder)
 }
 
 /// Where the list of a site's files is kept: beside its folder, never inside it, so it is
