@@ -61,11 +61,11 @@ test('filters narrow the results', async () => {
   const { page, context } = await open('/search/?q=help');
   await page.waitForFunction(() => /\d+ results?/.test(document.querySelector('#search-status').textContent));
   const all = (await page.$$('#search-results li')).length;
+  await page.click('.filters-fold summary');
   await page.selectOption('#support', 'gardening');
   await page.waitForFunction((n) => document.querySelectorAll('#search-results li').length < n, all);
   const names = await resultNames(page);
   assert.ok(names.length > 0 && names.includes('Brendon Hills Garden Help'), names.join(', '));
-  await page.click('.filters-fold summary');
   await page.check('#open');
   await page.waitForFunction(() => location.search.includes('open=1'));
   await context.close();

@@ -386,6 +386,13 @@
         engine = loaded;
         status.textContent = '';
         run(false);
+        // Arriving with a question (from the search box on another page): on a small
+        // screen the answer, not the form, is what the resident needs to see first.
+        const asked = new URLSearchParams(location.search).get('q');
+        const top = understood.textContent ? understood : status;
+        if (asked && top.getBoundingClientRect().top > window.innerHeight / 3) {
+          top.scrollIntoView({ block: 'start' });
+        }
       },
       (err) => {
         status.textContent = messages.failed;
