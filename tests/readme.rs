@@ -4,25 +4,6 @@
 mod common;
 use common::*;
 
-/// The demo content built into a temporary output folder, as the README's first command does.
-fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let content = dir.path().join("content");
-    copy_dir(&repo().join("content"), &content);
-    let output = dir.path().join("output");
-    let themes = repo().join("themes");
-    let out = run(
-        &["build", "--today", TODAY],
-        &[
-            ("--content", &content),
-            ("--output", &output),
-            ("--themes", &themes),
-        ],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    (dir, content)
-}
-
 /// The README's code blocks' lines that start with `prefix`.
 fn readme_commands(prefix: &str) -> Vec<String> {
     read(&repo().join("README.md"))
@@ -35,7 +16,7 @@ fn readme_commands(prefix: &str) -> Vec<String> {
 
 #[test]
 fn every_search_example_in_the_readme_finds_something_on_the_demo() {
-    let (dir, content) = demo();
+    let (dir, content) = built_demo();
     let output = dir.path().join("output");
     let examples = readme_commands("carepages search ");
     assert!(examples.len() >= 2, "{examples:?}");

@@ -220,20 +220,8 @@ const KNOWN_MISSES: &[&str] = &[];
 
 #[test]
 fn first_results_are_right_for_residents_queries() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let content = dir.path().join("content");
-    copy_dir(&repo().join("content"), &content);
+    let (dir, content) = built_demo();
     let output = dir.path().join("output");
-    let themes = repo().join("themes");
-    let out = run(
-        &["build", "--today", TODAY],
-        &[
-            ("--content", &content),
-            ("--output", &output),
-            ("--themes", &themes),
-        ],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
     let mut right = 0;
     let mut wrong = Vec::new();
     for (council, text, judged) in QUERIES {

@@ -59,6 +59,30 @@ impl Workspace {
     }
 }
 
+/// A copy of the bundled demo content built into a temporary folder, as the README's first
+/// command builds it: the folder (holding `content/` and `output/`) and the content's path.
+pub fn built_demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    copy_dir(&repo().join("content"), &content);
+    let output = dir.path().join("output");
+    let themes = repo().join("themes");
+    let out = run(
+        &["build", "--today", TODAY],
+        &[
+            ("--content", &content),
+            ("--output", &output),
+            ("--themes", &themes),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, content)
+}
+
 pub fn run(args: &[&str], paths: &[(&str, &Path)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_carepages"));
     cmd.args(args);
