@@ -101,3 +101,51 @@ fn site(council: &[u8], listing: &[u8]) -> Vec<(String, String)> {
         .map(|(p, b)| (p, String::from_utf8_lossy(&b).into_owned()))
         .collect()
 }
+
+/// The first script element in `html` the site did not write itself, for the fuzzers. The
+/// site writes two: the search page's script and a listing's JSON-LD, whose text may hold no
+/// `<` (it is escaped, so nothing in it can end the element).
+pub fn foreign_script(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(at) = rest.find("<script") {
+        let end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+        let tag = &rest[at..end];
+        let json_ld = tag == "<script type=application/ld+json>";
+        let search = tag.starts_with("<script src=\"")
+            && tag.contains("assets/search.")
+            && tag.ends_with(".js\" defer>");
+        if !json_ld && !search {
+            return Some(tag.to_owned());
+        }
+        let after = &rest[end..];
+        let close = after.find("</script>").unwrap_or(after.len());
+        if json_ld && after[..close].contains('<') {
+            return Some(format!("JSON-LD holding markup: {}", &after[..close]));
+        }
+        rest = after[close..]
+            .strip_prefix("</script>")
+            .unwrap_or(&after[close..]);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_sites_own_scripts_are_allowed() {
+        let own = "<script type=application/ld+json>{\"a\":\"\\u003c\"}</script><script src=\"../assets/search.1a2b.js\" defer></script>";
+        assert_eq!(foreign_script(own), None);
+        assert!(foreign_script("<p><SCRIPT>alert(1)</script>").is_some());
+        assert!(
+            foreign_script("<script type=application/ld+json>{}</script><script>x</script>")
+                .is_some()
+        );
+        assert!(foreign_script("<script type=application/ld+json><b>x</b></script>").is_some());
+        assert!(
+            foreign_script("<script src=\"https://evil.example/x.js\" defer></script>").is_some()
+        );
+    }
+}
