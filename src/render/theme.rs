@@ -2,6 +2,7 @@
 //! Every theme inherits from `default`: a theme supplies only the files it changes, and
 //! anything it leaves out comes from `default`. Templates are compiled once per theme.
 
+use super::minify::minify_template;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -444,23 +445,6 @@ fn escape_html(input: &str) -> String {
     // Writing into a Vec cannot fail, and only whole characters are copied.
     let _ = escape_into(input, &mut out);
     String::from_utf8(out).unwrap_or_default()
-}
-
-/// Minifies an HTML template with minify-html, keeping Tera's `{{ }}`, `{% %}` and `{# #}`
-/// syntax intact.
-/// Public so that benches/stages.rs times minify-html with the renderer's own settings.
-pub fn minify_template(source: &str) -> String {
-    let cfg = minify_html::Cfg {
-        keep_html_and_head_opening_tags: true,
-        keep_closing_tags: true,
-        keep_comments: false,
-        minify_css: false,
-        minify_js: false,
-        preserve_brace_template_syntax: true,
-        preserve_chevron_percent_template_syntax: true,
-        ..minify_html::Cfg::default()
-    };
-    String::from_utf8_lossy(&minify_html::minify(source.as_bytes(), &cfg)).into_owned()
 }
 
 /// Tera wraps the useful part of its errors in `source()`; show the whole chain.
