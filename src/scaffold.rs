@@ -333,7 +333,7 @@ pub fn init(
     }
     let date = |d: time::Date| format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day());
     let council = format!(
-        "# The settings for {name}'s directory. See the README of carepages for every field.\nname: {quoted}\nbase_url: https://care.{id}.example/   # where the site will be published, ending in /\ntheme: default\nareas:\n  - {{town: Exampleton, postcode_districts: [EX1, EX2]}}\ncontact: {{email: care@{id}.example, phone: \"01632 960000\"}}\nintro: |\n  These are small local enterprises offering care and support. A listing is not a\n  recommendation: it shows the enterprise has given us the evidence our standards ask for.\n",
+        "# The settings for {name}'s directory. See the README of carepages for every field.\nname: {quoted}\nbase_url: https://care.{id}.example/   # where the site will be published, ending in /\ntheme: default\nareas:\n  - {{town: Exampleton, postcode_districts: [EX1, EX2]}}\ncontact: {{email: care@{id}.example, phone: \"01632 960000\"}}\nintro: |\n  These are small local enterprises offering care and support. A listing is not a\n  recommendation: it shows the enterprise has given us the evidence our standards ask for.\n# Before going live, fill in what only the council can say in the accessibility statement\n# and privacy notice; `carepages check` lists what is still missing.\n# statements:\n#   accessibility: {{compliance: full, prepared: YYYY-MM-DD, reviewed: YYYY-MM-DD, tested: YYYY-MM-DD}}\n#   privacy: {{dpo_email: dataprotection@{id}.example}}\n",
         name = council_name,
         quoted = serde_json::to_string(council_name).unwrap_or_default(),
     );

@@ -24,6 +24,49 @@ pub struct CouncilSettings {
     /// Extra groups of words that mean the same to this council's residents.
     #[serde(default)]
     pub synonyms: Vec<Vec<String>>,
+    /// What the accessibility statement and privacy notice say that only the council can.
+    #[serde(default)]
+    pub statements: Statements,
+}
+
+/// The council's part of the pages the law asks for. Nothing here is invented when it is
+/// missing: `check` lists what is still to fill before the site goes live.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Statements {
+    #[serde(default)]
+    pub accessibility: AccessibilityStatement,
+    #[serde(default)]
+    pub privacy: PrivacyNotice,
+}
+
+/// The council's findings for the accessibility statement (GOV.UK model statement).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct AccessibilityStatement {
+    /// `full`, `partial` or `not`: how far the site meets WCAG 2.2 AA, as the council
+    /// last assessed it.
+    pub compliance: Option<String>,
+    /// What is not accessible and why, one plain sentence each.
+    #[serde(default)]
+    pub known_problems: Vec<String>,
+    /// When the statement was first prepared, and last reviewed (YYYY-MM-DD).
+    pub prepared: Option<String>,
+    pub reviewed: Option<String>,
+    /// When the site was last tested, and by whom.
+    pub tested: Option<String>,
+    pub tested_by: Option<String>,
+    /// Working days the council takes to answer a request for another format.
+    pub reply_days: Option<u32>,
+}
+
+/// The council's details for the privacy notice.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct PrivacyNotice {
+    /// Who decides what is published (the data controller); the council's name if unset.
+    pub controller: Option<String>,
+    /// How to reach the council's data protection officer.
+    pub dpo_email: Option<String>,
+    /// The council's registration number with the Information Commissioner's Office.
+    pub ico_registration: Option<String>,
 }
 
 /// A town the council covers, with its postcode districts.
@@ -39,6 +82,8 @@ pub struct CouncilContact {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub website: Option<String>,
+    /// A web form for reporting a problem with a listing; without one, reports are emails.
+    pub report_form: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -3,13 +3,16 @@
 //! this module never decides what is published and never touches `output/` directly.
 
 mod markdown;
+mod minify;
 pub mod photos;
+mod statements;
 mod structured;
 mod theme;
 mod views;
 
 pub use markdown::{to_plain_text, to_safe_html};
-pub use theme::{error_chain, hashed_name, minify_template, Theme, ThemeError, BASE_THEME};
+pub use minify::minify_template;
+pub use theme::{error_chain, hashed_name, Theme, ThemeError, BASE_THEME};
 pub use views::*;
 
 use crate::standards::{Council, Listing};
@@ -259,7 +262,15 @@ struct SiteView<'a> {
     logo: Option<String>,
     intro_html: Option<String>,
     listing_count: usize,
+    /// Listings taking new clients, and those with limited spaces, counted apart.
     taking_new_count: usize,
+    limited_count: usize,
+    /// Where "Report a problem with this website" goes.
+    report_href: Option<String>,
+    /// A town and postcode district of this council's own, for search examples.
+    example_town: String,
+    example_district: String,
+    statements: statements::StatementsView,
 }
 
 #[derive(Serialize)]
@@ -274,8 +285,13 @@ struct SiteContact {
 struct Nav {
     support: Vec<Term>,
     who_for: Vec<Term>,
+    /// The council's own towns and districts, in its order: the "Where do you live?" lists.
     towns: Vec<Term>,
     districts: Vec<Term>,
+    /// Places outside the council's areas that its listings also serve: they have pages
+    /// (a listing links to them) but are not offered as where a resident lives.
+    other_towns: Vec<Term>,
+    other_districts: Vec<Term>,
 }
 
 #[derive(Serialize)]
@@ -377,6 +393,22 @@ pub fn render_site_with(
         write(sink, &hashed, bytes)?;
         assets.insert((*name).to_string(), hashed);
     }
+    {
+        let correct_on = format!(
+            "{} {} {}",
+            labels.text("print_date"),
+            today.day(),
+            labels.month_year(today)
+        );
+        let css = print_site_css(
+            &council.settings.base_url,
+            &correct_on,
+            &labels.text("page"),
+        );
+        let name = format!("assets/{}", hashed_name("print-site.css", css.as_bytes()));
+        write(sink, &name, css.as_bytes())?;
+        assets.insert("print-site.css".into(), name);
+    }
     if let Some(css) = brand_css(council) {
         let name = format!("assets/{}", hashed_name("brand.css", css.as_bytes()));
         write(sink, &name, css.as_bytes())?;
@@ -409,7 +441,7 @@ pub fn render_site_with(
             {
                 return Ok((Arc::clone(view), (*card_fp, *terms_fp)));
             }
-            let mut view = listing_view(l, &labels, council);
+            let mut view = listing_view(l, &labels, council, today);
             if let Some(photo) = photo {
                 let folder = content_root.join(l.file.parent().unwrap_or(Path::new("")));
                 let made = photos::publish(&folder.join(&photo.file), &l.slug, &photo.alt, sink)
@@ -463,12 +495,26 @@ pub fn render_site_with(
             website: s.contact.website.as_deref().and_then(web_link),
         },
         logo,
-        intro_html: s.intro.as_deref().map(to_safe_html),
+        intro_html: s
+            .intro
+            .as_deref()
+            .map(|intro| call_links(&to_safe_html(intro), s.contact.phone.as_deref())),
         listing_count: views.len(),
-        taking_new_count: views
+        taking_new_count: taking(&views, "yes"),
+        limited_count: taking(&views, "limited"),
+        report_href: views::report_href(
+            council,
+            &labels
+                .text("report_subject_site")
+                .replace("{site}", &s.name),
+        ),
+        statements: statements::StatementsView::new(s, &labels),
+        example_town: s.areas.first().map(|a| a.town.clone()).unwrap_or_default(),
+        example_district: s
+            .areas
             .iter()
-            .filter(|v| v.new_clients.as_ref().is_some_and(|n| n.key != "no"))
-            .count(),
+            .find_map(|a| a.postcode_districts.first().cloned())
+            .unwrap_or_default(),
     };
     let has_search = search_index.is_some();
     let constants = serde_json::json!({
@@ -589,7 +635,8 @@ pub fn render_site_with(
         ];
         pages.push(renderer.page(&format!("{dir}index.html"), "terms.html", 0, &extra)?);
     }
-    timings.push("term lists", started.elapsed());
+    pages.extend(statements::pages(&renderer)?);
+    timings.push("term lists and statements", started.elapsed());
     pages.sort();
     if let Some(memo) = memo {
         // Only what this render used is remembered.
@@ -623,6 +670,45 @@ pub fn render_site_with(
         listings: views,
         timings,
     })
+}
+
+/// How many listings say `key` ("yes" or "limited") about taking new clients. Paused and
+/// full listings are not counted, whatever they say.
+fn taking(views: &[Arc<ListingView>], key: &str) -> usize {
+    views
+        .iter()
+        .filter(|v| v.status.key == "active")
+        .filter(|v| v.new_clients.as_ref().is_some_and(|n| n.key == key))
+        .count()
+}
+
+/// Makes the council's phone number a tap-to-call link wherever its intro shows it, as
+/// written in `contact.phone`. `html` is already safe, and so is the number once escaped.
+fn call_links(html: &str, phone: Option<&str>) -> String {
+    // Only a number written with digits, spaces, brackets, + and - is looked for: it reads
+    // the same escaped or not.
+    let plain = |p: &&str| {
+        p.chars().filter(char::is_ascii_digit).count() >= 6
+            && p.chars().all(|c| c.is_ascii_digit() || " ()+-".contains(c))
+    };
+    let Some(shown) = phone.filter(plain) else {
+        return html.to_string();
+    };
+    let link = format!("<a href=\"{}\">{shown}</a>", tel_href(shown));
+    // Text inside an existing link is left alone.
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(shown) {
+        let before = &rest[..at];
+        out.push_str(before);
+        let open = out
+            .rfind("<a ")
+            .is_some_and(|a| out.rfind("</a>").is_none_or(|c| c < a));
+        out.push_str(if open { shown } else { &link });
+        rest = &rest[at + shown.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every listing's own page, with its schema.org data, in parallel. In the preview, one
@@ -690,6 +776,8 @@ fn list_pages(
         .chain(&nav.who_for)
         .chain(&nav.towns)
         .chain(&nav.districts)
+        .chain(&nav.other_towns)
+        .chain(&nav.other_districts)
     {
         browse_depths.extend([depth(&term.url), depth(&format!("{}page/2/", term.url))]);
     }
@@ -739,11 +827,13 @@ fn browse_pages(
         card_html,
     )?;
     type TermsOf = fn(&ListingView) -> &[Term];
-    let facets: [(&str, &Vec<Term>, TermsOf); 4] = [
+    let facets: [(&str, &Vec<Term>, TermsOf); 6] = [
         ("support", &nav.support, |v| &v.support_types),
         ("who_for", &nav.who_for, |v| &v.who_for),
         ("town", &nav.towns, |v| &v.towns),
         ("district", &nav.districts, |v| &v.postcode_districts),
+        ("town", &nav.other_towns, |v| &v.towns),
+        ("district", &nav.other_districts, |v| &v.postcode_districts),
     ];
     for (kind, terms, terms_of) in &facets {
         // One pass over the listings files every card under its terms, in listing order
@@ -1299,8 +1389,10 @@ fn print_page(
     entries: &[Arc<str>],
 ) -> Result<String, RenderError> {
     let groups = print_groups(views, nav);
+    let index = town_index(views, nav);
     let inputs = fingerprint(&(
         today,
+        &index,
         groups
             .iter()
             .map(|(key, _, towns)| {
@@ -1336,9 +1428,60 @@ fn print_page(
         "print.html",
         |ctx| {
             ctx.insert("groups", &groups);
+            ctx.insert("index", &index);
             ctx.insert("today_long", &today_long);
         },
     )
+}
+
+/// The booklet's index of towns: every town with the enterprises that serve it and the
+/// section each is printed in, so a listing is found under every town, not only its first.
+fn town_index<'a>(
+    views: &'a [Arc<ListingView>],
+    nav: &'a Nav,
+) -> Vec<(&'a str, Vec<(&'a str, &'a str)>)> {
+    nav.towns
+        .iter()
+        .chain(&nav.other_towns)
+        .map(|town| {
+            let key = town.key.to_ascii_lowercase();
+            let serving = views
+                .iter()
+                .filter(|v| v.towns.iter().any(|t| t.key.to_ascii_lowercase() == key))
+                .filter_map(|v| {
+                    let first = v.support_types.first()?;
+                    Some((v.name.as_str(), first.label.as_str()))
+                })
+                .collect();
+            (town.label.as_str(), serving)
+        })
+        .collect()
+}
+
+/// The site's own lines for printed pages: its address and the day the copy is correct on
+/// at the top of every page, the page number at the bottom. A stylesheet of its own because
+/// page margins can only be filled from CSS.
+fn print_site_css(base_url: &str, correct_on: &str, page_word: &str) -> String {
+    format!(
+        "@page {{ @top-left {{ content: {}; font-size: 10pt; }} @top-right {{ content: {}; font-size: 10pt; }} @bottom-right {{ content: {} \" \" counter(page); font-size: 10pt; }} }}\n",
+        css_string(base_url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/')),
+        css_string(correct_on),
+        css_string(page_word),
+    )
+}
+
+/// Text as a quoted CSS string that cannot end early or open anything.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' => out.push_str(&format!("\\{:x} ", c as u32)),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A section of the printable directory: its anchor, its heading, and its towns with the
@@ -1368,6 +1511,7 @@ fn print_groups<'a>(views: &[Arc<ListingView>], nav: &'a Nav) -> Vec<PrintSectio
             let towns = nav
                 .towns
                 .iter()
+                .chain(&nav.other_towns)
                 .filter_map(|town| {
                     let here = filed.get(&(term.key.as_str(), town.key.to_ascii_lowercase()))?;
                     Some((town.label.as_str(), here.clone()))
@@ -1452,12 +1596,52 @@ fn navigation(views: &[Arc<ListingView>], council: &Council) -> Nav {
             t.label.clone(),
         )
     });
+    let own_districts: Vec<String> = council
+        .settings
+        .areas
+        .iter()
+        .flat_map(|a| &a.postcode_districts)
+        .map(|d| d.to_lowercase())
+        .collect();
+    let mut district_list = by_label(districts);
+    district_list.sort_by_cached_key(|d| district_order(&d.label));
+    // A council with no areas set calls every place its own.
+    let (towns, other_towns) = if order.is_empty() {
+        (town_list, Vec::new())
+    } else {
+        town_list
+            .into_iter()
+            .partition(|t| order.contains(&t.key.to_lowercase()))
+    };
+    let (districts, other_districts) = if own_districts.is_empty() {
+        (district_list, Vec::new())
+    } else {
+        district_list
+            .into_iter()
+            .partition(|d| own_districts.contains(&d.key.to_lowercase()))
+    };
     Nav {
         support: by_label(support),
         who_for: by_label(who_for),
-        towns: town_list,
-        districts: by_label(districts),
+        towns,
+        districts,
+        other_towns,
+        other_districts,
     }
+}
+
+/// Postcode districts in the order people expect: TA1, TA2, TA3 ... TA21, not TA1, TA21,
+/// TA3. Letters first, then the number, then anything after it.
+fn district_order(district: &str) -> (String, u32, String) {
+    let upper = district.to_uppercase();
+    let letters: String = upper
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect();
+    let rest = &upper[letters.len()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let number = digits.parse().unwrap_or(u32::MAX);
+    (letters, number, rest[digits.len()..].to_string())
 }
 
 /// The council's brand colour as CSS custom properties, darkened until white text on it

@@ -28,7 +28,10 @@ pub struct Card {
     pub status: Labelled,
     pub cost: Option<String>,
     pub phone: Option<String>,
+    pub phone_href: Option<String>,
     pub email: Option<String>,
+    /// When the council last checked the evidence, as "9 September 2026".
+    pub last_checked: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Hash)]
@@ -59,8 +62,21 @@ pub struct ListingView {
     pub last_checked: Option<String>,
     pub last_checked_iso: Option<String>,
     pub cqc: Option<CqcView>,
+    /// What the council saw, kind by kind, for the "What the council checked" panel.
+    pub checked: Vec<EvidenceView>,
+    /// Where "Report a problem with this listing" goes: an email to the council with the
+    /// listing named in the subject, or the council's own form.
+    pub report_href: Option<String>,
     pub photo: Option<super::photos::PhotoView>,
     pub card: Card,
+}
+
+/// One kind of evidence as a resident reads it: "Public liability insurance", "valid until
+/// February 2027". Never a certificate, policy or register number.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    pub label: String,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,6 +100,8 @@ pub struct CostView {
 pub struct CqcView {
     pub registered: bool,
     pub location_id: Option<String>,
+    /// The CQC's public page for the location, when its id has the CQC's shape.
+    pub url: Option<String>,
     pub basis: Option<String>,
 }
 
@@ -108,6 +126,17 @@ impl Labels<'_> {
             key: key.to_string(),
             label: self.label(group, key),
         }
+    }
+
+    /// "February 2027", with the theme's month names.
+    pub fn month_year(&self, date: time::Date) -> String {
+        let month = self
+            .strings
+            .get("months")
+            .and_then(|m| m.get(usize::from(u8::from(date.month())) - 1))
+            .and_then(Value::as_str)
+            .map_or_else(|| date.month().to_string(), str::to_string);
+        format!("{month} {}", date.year())
     }
 
     pub fn text(&self, key: &str) -> String {
@@ -181,7 +210,12 @@ pub fn listing_url(slug: &str) -> String {
 }
 
 /// Builds the view of one listing for one council's site.
-pub fn listing_view(listing: &Listing, labels: &Labels, council: &Council) -> ListingView {
+pub fn listing_view(
+    listing: &Listing,
+    labels: &Labels,
+    council: &Council,
+    today: time::Date,
+) -> ListingView {
     let f = &listing.front;
     let url = listing_url(&listing.slug);
     let term = |group: &str, key: &str, url: String| Term {
@@ -204,10 +238,22 @@ pub fn listing_view(listing: &Listing, labels: &Labels, council: &Council) -> Li
     let costs: Vec<CostView> = f
         .cost
         .iter()
-        .map(|c| CostView {
-            price: money(c.amount),
-            unit: labels.label("units", &c.unit),
-            description: c.description.clone(),
+        .map(|c| {
+            // A free group is "Free", not "£0 a session".
+            let free = (c.amount * 100.0).round() == 0.0;
+            CostView {
+                price: if free {
+                    labels.text("free")
+                } else {
+                    money(c.amount)
+                },
+                unit: if free {
+                    String::new()
+                } else {
+                    labels.label("units", &c.unit)
+                },
+                description: c.description.clone(),
+            }
         })
         .collect();
     let new_clients = f
@@ -227,9 +273,13 @@ pub fn listing_view(listing: &Listing, labels: &Labels, council: &Council) -> Li
             .join(", "),
         new_clients: new_clients.clone(),
         status: status.clone(),
-        cost: costs.first().map(|c| format!("{} {}", c.price, c.unit)),
+        cost: costs
+            .first()
+            .map(|c| format!("{} {}", c.price, c.unit).trim_end().to_string()),
         phone: f.contact.phone.clone(),
+        phone_href: f.contact.phone.as_deref().map(tel_href),
         email: f.contact.email.clone(),
+        last_checked: f.review.last_checked.as_deref().and_then(long_date),
     };
     ListingView {
         slug: listing.slug.clone(),
@@ -280,11 +330,91 @@ pub fn listing_view(listing: &Listing, labels: &Labels, council: &Council) -> Li
         cqc: f.standards.cqc.as_ref().map(|c| CqcView {
             registered: c.registered,
             location_id: c.location_id.clone(),
+            url: c.location_id.as_deref().and_then(cqc_url),
             basis: c.basis.clone(),
         }),
+        checked: evidence_views(f, labels, today),
+        report_href: report_href(
+            council,
+            &labels
+                .text("report_subject")
+                .replace("{name}", &f.name)
+                .replace("{id}", &listing.id),
+        ),
         photo: None,
         card,
     }
+}
+
+/// The evidence a listing holds, in the order written, each with the date that matters
+/// to a resident. Insurance that has run out is left off: it no longer counts.
+fn evidence_views(f: &FrontMatter, labels: &Labels, today: time::Date) -> Vec<EvidenceView> {
+    let month = |date: &Option<String>| date.as_deref().and_then(iso_date);
+    f.standards
+        .evidence
+        .iter()
+        .filter(|e| month(&e.expires).is_none_or(|d| d >= today))
+        .map(|e| {
+            let dated = |key: &str, date: time::Date| {
+                format!("{} {}", labels.text(key), labels.month_year(date))
+            };
+            let mut detail = match (
+                month(&e.expires),
+                month(&e.completed),
+                month(&e.issued),
+                month(&e.signed),
+                month(&e.registered),
+            ) {
+                (Some(d), ..) => dated("valid_until", d),
+                (_, Some(d), ..) => dated("completed", d),
+                (_, _, Some(d), ..) => dated("issued", d),
+                (_, _, _, Some(d), _) => dated("signed", d),
+                (.., Some(d)) => dated("registered", d),
+                _ => String::new(),
+            };
+            if e.update_service {
+                if !detail.is_empty() {
+                    detail.push_str(", ");
+                }
+                detail.push_str(&labels.text("dbs_update_service"));
+            }
+            EvidenceView {
+                label: labels.label("evidence", &e.kind),
+                detail,
+            }
+        })
+        .collect()
+}
+
+fn iso_date(iso: &str) -> Option<time::Date> {
+    time::Date::parse(iso, &time::format_description::well_known::Iso8601::DATE).ok()
+}
+
+/// The CQC's public page for a location id such as `1-123456789`; none for anything else,
+/// so a listing cannot send residents elsewhere.
+fn cqc_url(id: &str) -> Option<String> {
+    let digits = id.strip_prefix("1-")?;
+    ((5..=12).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("https://www.cqc.org.uk/location/{id}"))
+}
+
+/// Where a report of a problem goes: the council's form if it has one, else an email to
+/// the council with `subject` filled in. None when the council gave neither.
+pub fn report_href(council: &Council, subject: &str) -> Option<String> {
+    let contact = &council.settings.contact;
+    if let Some(form) = contact.report_form.as_deref().and_then(web_link) {
+        return Some(form);
+    }
+    let email = contact.email.as_deref()?;
+    // Everything but letters, digits and `-._~` is encoded (RFC 3986 unreserved), so the
+    // subject cannot add headers or end the address.
+    const SUBJECT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    let subject = percent_encoding::utf8_percent_encode(subject, SUBJECT);
+    Some(format!("mailto:{email}?subject={subject}"))
 }
 
 /// The council's spelling of a town, so "williton" in a listing shows as "Williton".
@@ -358,7 +488,7 @@ pub fn money(amount: f64) -> String {
 
 /// `2026-05-20` as `20 May 2026`.
 pub fn long_date(iso: &str) -> Option<String> {
-    let date = time::Date::parse(iso, &time::format_description::well_known::Iso8601::DATE).ok()?;
+    let date = iso_date(iso)?;
     Some(format!("{} {} {}", date.day(), date.month(), date.year()))
 }
 

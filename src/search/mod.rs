@@ -97,6 +97,7 @@ pub fn document(listing: &Listing) -> SearchDoc {
         days: f.availability.days.clone(),
         phone: f.contact.phone.clone().unwrap_or_default(),
         status: f.status.clone(),
+        checked: f.review.last_checked.clone().unwrap_or_default(),
     }
 }
 

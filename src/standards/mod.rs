@@ -257,6 +257,7 @@ pub fn validate_keeping_checker(
                     broken.push(file.id.clone());
                     continue;
                 }
+                diagnostics.extend(settings::go_live_todo(&file.source, &settings, rules.today));
                 councils.push(Council {
                     id: file.id.clone(),
                     settings,

@@ -132,6 +132,90 @@ pub fn check(
     (logo, problems)
 }
 
+/// A statement not reviewed for this long is due for review (GOV.UK asks for a yearly one).
+const STATEMENT_REVIEW_MONTHS: u32 = 12;
+
+/// What a council must still fill in before its site goes live: the parts of the
+/// accessibility statement and privacy notice only the council can write. Warnings, so a
+/// trial site still builds; the pages say nothing the council has not said.
+pub fn go_live_todo(
+    source: &SourceFile,
+    settings: &CouncilSettings,
+    today: time::Date,
+) -> Vec<Diagnostic> {
+    let mut todo = Vec::new();
+    let mut add = |field: &[&str], message: &str, help: String| {
+        let steps: Vec<PathStep> = field.iter().map(|k| PathStep::Key((*k).into())).collect();
+        let (line, column) = source.locate(&steps, false);
+        todo.push(
+            Diagnostic::warning(&source.path, "go-live", message)
+                .field(field.join("."))
+                .at(line, column)
+                .help(help),
+        );
+    };
+    let a = &settings.statements.accessibility;
+    let p = &settings.statements.privacy;
+    if settings.contact.email.is_none() {
+        add(
+            &["contact", "email"],
+            "The council has no contact email: residents cannot ask for another format, report a problem with a listing or ask about their data.",
+            "Add the team's address under contact:, such as email: communitycare@westmoor.example.".into(),
+        );
+    }
+    if a.compliance.is_none() {
+        add(
+            &["statements", "accessibility", "compliance"],
+            "The accessibility statement does not say how far the site meets WCAG 2.2 AA.",
+            "Once the site has been tested, add under statements: accessibility: the line compliance: full, partial or not.".into(),
+        );
+    }
+    if a.compliance.as_deref().is_some_and(|c| c != "full") && a.known_problems.is_empty() {
+        add(
+            &["statements", "accessibility", "known_problems"],
+            "The accessibility statement says the site is not fully accessible but lists no problems.",
+            "List what is not accessible and why under known_problems:, one sentence each.".into(),
+        );
+    }
+    if a.prepared.is_none() {
+        add(
+            &["statements", "accessibility", "prepared"],
+            "The accessibility statement has no date it was prepared.",
+            format!("Add prepared: {today} (the day the council agreed the statement)."),
+        );
+    }
+    let last_review = a.reviewed.as_deref().or(a.prepared.as_deref());
+    if let Some(date) = last_review.and_then(parse_date) {
+        let due = date
+            .replace_year(date.year() + 1)
+            .unwrap_or_else(|_| date + time::Duration::days(365));
+        if due <= today {
+            add(
+                &["statements", "accessibility", "reviewed"],
+                &format!("The accessibility statement was last reviewed more than {STATEMENT_REVIEW_MONTHS} months ago ({date})."),
+                format!("Review it, test the site again, then write reviewed: {today}."),
+            );
+        }
+    }
+    if p.dpo_email.is_none() {
+        add(
+            &["statements", "privacy", "dpo_email"],
+            "The privacy notice does not say how to reach the council's data protection officer.",
+            "Add under statements: privacy: the line dpo_email: followed by the officer's address."
+                .into(),
+        );
+    }
+    todo
+}
+
+fn parse_date(text: &str) -> Option<time::Date> {
+    time::Date::parse(
+        text,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
 /// Whether `url` can be the address of a site: http or https, a host, ending with `/`, and
 /// nothing that could break out of an attribute or a feed.
 fn is_site_address(url: &str) -> bool {

@@ -89,6 +89,9 @@ function samplePages(pages) {
   add('A to Z', pages.includes('/enterprises/') ? '/enterprises/' : undefined);
   for (const p of pages.filter((x) => /\/page\/\d+\/$/.test(x))) add('paginated', p);
   add('printable directory', pages.includes('/print/') ? '/print/' : undefined);
+  add('accessibility statement', pages.includes('/accessibility/') ? '/accessibility/' : undefined);
+  add('privacy notice', pages.includes('/privacy/') ? '/privacy/' : undefined);
+  add('cookies page', pages.includes('/cookies/') ? '/cookies/' : undefined);
   add('404', '/404.html');
   return [...sample].map(([p, label]) => ({ path: p, label }));
 }
@@ -171,7 +174,7 @@ for (const council of COUNCILS) {
 
     test('the demo has every kind of page to check', () => {
       const labels = sample.map((s) => s.label);
-      for (const want of ['home', 'listing', 'support type browse', 'town browse', 'support index', 'who-for index', 'areas index', '404']) {
+      for (const want of ['home', 'listing', 'support type browse', 'town browse', 'support index', 'who-for index', 'areas index', '404', 'accessibility statement', 'privacy notice', 'cookies page']) {
         assert.ok(labels.includes(want), `${council.id}: no ${want} page found in ${root}`);
       }
     });
@@ -418,6 +421,83 @@ for (const council of COUNCILS) {
         }),
       );
       assert.deepEqual(failures, [], `${council.id}:\n${failures.join('\n')}`);
+    });
+
+    test('200% text on a 360 px phone: no sideways scrolling, and the controls keep their size', async () => {
+      const doubled = (page) =>
+        page.evaluate(() => {
+          const html = document.documentElement;
+          html.style.fontSize = `${parseFloat(getComputedStyle(html).fontSize) * 2}px`;
+        });
+      const failures = await overflowFailures({ viewport: { width: 360, height: 640 }, bypassCSP: true }, doubled);
+      assert.deepEqual(failures, [], `${council.id}:\n${failures.join('\n')}`);
+      const context = await browser.newContext({ viewport: { width: 360, height: 640 }, bypassCSP: true });
+      try {
+        const page = await context.newPage();
+        await page.goto(server.url + '/search/', { waitUntil: 'load' });
+        await doubled(page);
+        const sizes = await page.evaluate(() => {
+          const box = (el) => el.getBoundingClientRect();
+          const header = document.querySelector('.site-search input');
+          return {
+            headerBox: header ? box(header).width : null,
+            boxes: [...document.querySelectorAll('input[type=checkbox]')].map((el) => Math.min(box(el).width, box(el).height)),
+          };
+        });
+        if (sizes.headerBox !== null) assert.ok(sizes.headerBox >= 200, `header search box is ${sizes.headerBox}px wide`);
+        for (const size of sizes.boxes) assert.ok(size >= 24, `a tick box is ${size}px at 200% text`);
+        await page.goto(server.url + '/', { waitUntil: 'load' });
+        await doubled(page);
+        const headerBox = await page.evaluate(() => document.querySelector('.site-search input')?.getBoundingClientRect().width ?? null);
+        if (headerBox !== null) assert.ok(headerBox >= 200, `header search box is ${headerBox}px wide on the home page`);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('phone first: on a 360 x 640 screen a listing\'s number is on the first screen, one tap to call', async () => {
+      const listing = pages.find((p) => isListing(p) && fs.readFileSync(path.join(root, p, 'index.html'), 'utf8').includes('class="call"'));
+      assert.ok(listing, 'a listing with a phone number');
+      const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+      try {
+        const page = await context.newPage();
+        await page.goto(server.url + listing, { waitUntil: 'load' });
+        const call = await page.evaluate(() => {
+          const a = document.querySelector('a.call');
+          const r = a.getBoundingClientRect();
+          return { bottom: r.bottom, href: a.getAttribute('href') };
+        });
+        assert.ok(call.bottom <= 640, `${listing}: the number ends ${Math.round(call.bottom)}px down a 640px screen`);
+        assert.match(call.href, /^tel:\+?\d+$/);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('the printed booklet: 12 pt type, page numbers, no near-empty pages', async () => {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(server.url + '/print/', { waitUntil: 'load' });
+        await page.emulateMedia({ media: 'print' });
+        const smallest = await page.evaluate(() =>
+          Math.min(...[...document.querySelectorAll('.print-entry p, .print-entry h4, .contents li, .print-index p')].map((el) => parseFloat(getComputedStyle(el).fontSize))),
+        );
+        assert.ok(smallest >= 16, `smallest booklet text is ${smallest}px (12pt is 16px)`);
+        const entries = await page.evaluate(() => document.querySelectorAll('.print-entry').length);
+        const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
+        const pagesPrinted = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+        // About four entries a page in 12 pt over two columns, plus the contents and index.
+        const most = Math.ceil(entries / 3) + 3;
+        assert.ok(pagesPrinted <= most, `${pagesPrinted} A4 pages for ${entries} entries (at most ${most})`);
+        const hidden = await page.evaluate(() => ['.site-search', '.footer-links', '.no-print'].filter((s) => {
+          const el = document.querySelector(s);
+          return el && getComputedStyle(el).display !== 'none';
+        }));
+        assert.deepEqual(hidden, [], 'web-only parts are not printed');
+      } finally {
+        await context.close();
+      }
     });
 
     test('text spacing (WCAG 1.4.12) at 320 CSS px loses nothing sideways', async () => {

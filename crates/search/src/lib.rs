@@ -77,6 +77,9 @@ pub struct SearchDoc {
     pub phone: String,
     /// `active`, `full` or `paused`, as the listing says; shown, never searched.
     pub status: String,
+    /// When the council last checked the listing's evidence (YYYY-MM-DD); shown, never
+    /// searched.
+    pub checked: String,
 }
 
 /// One search as a resident (or an officer at the CLI) asks it.
@@ -164,6 +167,9 @@ pub struct Hit {
     pub phone: String,
     /// `active`, `full` or `paused`.
     pub status: String,
+    /// When the council last checked the evidence (YYYY-MM-DD), or empty.
+    #[serde(default)]
+    pub checked: String,
     pub support_types: Vec<String>,
     pub who_for: Vec<String>,
     pub districts: Vec<String>,

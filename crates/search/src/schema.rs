@@ -31,6 +31,7 @@ pub(crate) struct Fields {
     pub open: Field,
     pub phone: Field,
     pub status: Field,
+    pub checked: Field,
 }
 
 /// Searched text fields and how much a word found in each counts: what a listing is called
@@ -65,6 +66,7 @@ impl Fields {
         builder.add_text_field("slug", STORED);
         builder.add_text_field("url", STORED);
         builder.add_text_field("phone", STORED);
+        builder.add_text_field("checked", STORED);
         for (name, _) in TEXT_WEIGHTS {
             let stored = matches!(name, "name" | "summary" | "towns");
             let options = if stored {
@@ -110,6 +112,7 @@ impl Fields {
             open: field("open")?,
             phone: field("phone")?,
             status: field("status")?,
+            checked: field("checked")?,
         })
     }
 
@@ -131,6 +134,9 @@ impl Fields {
         out.add_text(self.url, &doc.url);
         if !doc.phone.trim().is_empty() {
             out.add_text(self.phone, doc.phone.trim());
+        }
+        if is_iso_date(&doc.checked) {
+            out.add_text(self.checked, &doc.checked);
         }
         if !doc.status.trim().is_empty() {
             out.add_text(self.status, key(&doc.status));
@@ -191,6 +197,19 @@ fn day_name(day: &str) -> Option<&'static str> {
         _ => return None,
     };
     Some(name)
+}
+
+/// Whether `text` is a date written YYYY-MM-DD: only such a date is published with results.
+fn is_iso_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 #[cfg(test)]

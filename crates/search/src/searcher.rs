@@ -710,6 +710,7 @@ impl Searcher {
             taking_new_clients: text(self.fields.open),
             phone: text(self.fields.phone),
             status,
+            checked: text(self.fields.checked),
             support_types: Vec::new(),
             who_for: Vec::new(),
             districts: Vec::new(),

@@ -54,6 +54,9 @@
     otherHelp: 'Other help in {place}',
     without: 'Nearest, without ‘{part}’',
     call: 'Call {phone}',
+    checked: "Council's last check: {date}",
+    months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+      'September', 'October', 'November', 'December'],
   };
   // Form field name -> query field, for the selects.
   const SELECTS = { support: 'support_type', for: 'who_for', day: 'day' };
@@ -292,6 +295,12 @@
         const call = element('p', 'search-result-phone');
         call.appendChild(phoneLink(hit.phone, messages.call));
         item.appendChild(call);
+      }
+      const checked = /^(\d{4})-(\d{2})-(\d{2})$/.exec(hit.checked || '');
+      const month = checked && messages.months[Number(checked[2]) - 1];
+      if (month) {
+        const date = Number(checked[3]) + ' ' + month + ' ' + checked[1];
+        item.appendChild(element('p', 'search-result-checked', format(messages.checked, { date: date })));
       }
       if (nested) heading.className += ' search-result-nearby';
       return item;
