@@ -118,8 +118,13 @@ pub fn minify_template(source: &str) -> String {
                 out.push_str(token);
                 last = Edge::Inline;
             } else {
-                // `{% if %}` and `{# #}` print nothing; whitespace is decided by what
-                // they sit between, so a pending space is kept for later.
+                // `{% if %}` and `{# #}` print nothing, but a space after text must stay
+                // on its own side of the tag: moved past `{% endif %}` it would belong to
+                // another branch.
+                if pending_space && last == Edge::Inline {
+                    out.push(' ');
+                }
+                pending_space = false;
                 out.push_str(token);
             }
             continue;
@@ -291,7 +296,16 @@ mod tests {
         let html = "<p>\n  {% if open %}\n    Call {{ name }} on\n    <a href=\"tel:{{ phone }}\">{{ phone }}</a>\n  {% endif %}\n</p>\n{# a note #}";
         assert_eq!(
             minify(html),
-            "<p>{% if open %}Call {{ name }} on <a href=\"tel:{{ phone }}\">{{ phone }}</a>{% endif %}</p>{# a note #}"
+            "<p>{% if open %}Call {{ name }} on <a href=\"tel:{{ phone }}\">{{ phone }}</a> {% endif %}</p>{# a note #}"
+        );
+    }
+
+    #[test]
+    fn a_space_stays_in_its_own_branch() {
+        let html = "<p>{% if cost %}£4. {% endif %}{% if open %}Open{% else %}Shut{% endif %}</p>";
+        assert_eq!(
+            minify(html),
+            "<p>{% if cost %}£4. {% endif %}{% if open %}Open{% else %}Shut{% endif %}</p>"
         );
     }
 
