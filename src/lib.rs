@@ -14,6 +14,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod standards;
+pub mod urls;
 
 use diagnostic::Diagnostic;
 use std::collections::BTreeMap;

@@ -3,7 +3,9 @@
 //! never judges what they say: that is the standards stage's job.
 
 pub mod files;
+pub mod markdown;
 mod model;
+pub mod photos;
 mod source;
 
 pub use model::*;

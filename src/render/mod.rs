@@ -2,7 +2,6 @@
 //! council's theme. Pages are rendered in parallel and handed to a `Sink` as they are made;
 //! this module never decides what is published and never touches `output/` directly.
 
-mod markdown;
 mod minify;
 pub mod photos;
 mod statements;
@@ -10,7 +9,7 @@ mod structured;
 mod theme;
 mod views;
 
-pub use markdown::{to_plain_text, to_safe_html};
+pub use crate::content::markdown::{to_plain_text, to_safe_html};
 pub use minify::minify_template;
 pub use theme::{error_chain, hashed_name, Theme, ThemeError, BASE_THEME};
 pub use views::*;

@@ -3,15 +3,14 @@
 //! with their width and height so the page does not jump while they load.
 
 use super::{hashed_name, RenderError, Sink};
-use image::{imageops::FilterType, ImageReader, Limits};
+use crate::content::photos::{check_pixels, limits, read};
+use image::{imageops::FilterType, ImageReader};
 use serde::Serialize;
 use std::io::Cursor;
 use std::path::Path;
 
 /// Widths made for each photo; never wider than the original.
 pub const WIDTHS: [u32; 3] = [320, 640, 960];
-/// Photos larger than this are refused rather than decoded.
-pub const MAX_PHOTO_BYTES: u64 = 20 * 1024 * 1024;
 
 /// What a template needs to show a photo.
 #[derive(Debug, Clone, Serialize)]
@@ -22,26 +21,6 @@ pub struct PhotoView {
     pub width: u32,
     pub height: u32,
     pub alt: String,
-}
-
-/// The most pixels a photo may have: a 12-megapixel phone photo is well inside, and the
-/// largest photo decodes in about a second. A 12,000 x 12,000 photo took 12 s and 600 MB.
-pub const MAX_PHOTO_PIXELS: u64 = 40_000_000;
-/// The longest side a photo may have.
-pub const MAX_PHOTO_SIDE: u32 = 10_000;
-
-fn limits() -> Limits {
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_PHOTO_SIDE);
-    limits.max_image_height = Some(MAX_PHOTO_SIDE);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    limits
-}
-
-/// A photo's bytes: an ordinary file, not a link out of its folder, within the size limit.
-fn read(path: &Path) -> Result<Vec<u8>, String> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    crate::content::files::read_inside(folder, path, MAX_PHOTO_BYTES).map_err(|why| why.to_string())
 }
 
 /// A reader for a photo's bytes, refusing photos with more pixels than the limit before
@@ -55,31 +34,6 @@ fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, String> {
     }
     reader.limits(limits());
     Ok(reader)
-}
-
-/// Reads a photo's size without decoding it, for the standards checks.
-pub fn dimensions(path: &Path) -> Result<(u32, u32), String> {
-    let bytes = read(path)?;
-    // Only the header is read here, so the size can be told in plain words before the
-    // decoder's own limits would refuse it.
-    let (width, height) = ImageReader::new(Cursor::new(&bytes))
-        .with_guessed_format()
-        .map_err(|e| e.to_string())?
-        .into_dimensions()
-        .map_err(|e| e.to_string())?;
-    check_pixels(width, height)?;
-    Ok((width, height))
-}
-
-fn check_pixels(width: u32, height: u32) -> Result<(), String> {
-    let too_many = u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS;
-    if too_many || width > MAX_PHOTO_SIDE || height > MAX_PHOTO_SIDE {
-        return Err(format!(
-            "it is {width} x {height} pixels; photos may have at most {} million pixels and {MAX_PHOTO_SIDE} on a side",
-            MAX_PHOTO_PIXELS / 1_000_000
-        ));
-    }
-    Ok(())
 }
 
 /// Decodes `path`, writes resized copies under `assets/photos/` and describes them. The

@@ -80,7 +80,7 @@ pub fn document(listing: &Listing) -> SearchDoc {
     let f = &listing.front;
     SearchDoc {
         slug: listing.slug.clone(),
-        url: crate::render::listing_url(&listing.slug),
+        url: crate::urls::listing_url(&listing.slug),
         name: f.name.clone(),
         summary: f.summary.clone(),
         body: listing.body_text().to_owned(),

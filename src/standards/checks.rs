@@ -109,7 +109,7 @@ fn photo_problem(
             "Copy the photo itself into content/enterprises/ instead of linking to it.".into(),
         ));
     }
-    if let Err(why) = crate::render::photos::dimensions(&full) {
+    if let Err(why) = crate::content::photos::dimensions(&full) {
         // The image library's reasons start with a capital; here they end a sentence.
         let mut chars = why.chars();
         let why: String = match chars.next() {

@@ -59,10 +59,10 @@ pub enum Decision {
 }
 
 impl Listing {
-    /// The body as plain text (see [`crate::render::to_plain_text`]).
+    /// The body as plain text (see [`crate::content::markdown::to_plain_text`]).
     pub fn body_text(&self) -> &str {
         self.body_text
-            .get_or_init(|| crate::render::to_plain_text(&self.body))
+            .get_or_init(|| crate::content::markdown::to_plain_text(&self.body))
     }
 
     /// Shown on at least one council's site.

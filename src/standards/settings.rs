@@ -55,7 +55,7 @@ pub fn check(
         );
     }
     if let Some(website) = &settings.contact.website {
-        if crate::render::web_link(website).is_none() {
+        if crate::urls::web_link(website).is_none() {
             problem(
                 &["contact", "website"],
                 "website",
@@ -219,7 +219,7 @@ fn parse_date(text: &str) -> Option<time::Date> {
 /// Whether `url` can be the address of a site: http or https, a host, ending with `/`, and
 /// nothing that could break out of an attribute or a feed.
 fn is_site_address(url: &str) -> bool {
-    crate::render::web_link(url).as_deref() == Some(url)
+    crate::urls::web_link(url).as_deref() == Some(url)
         && url.ends_with('/')
         && !url.contains(['"', '\'', '<', '>', '\\', '`'])
 }
