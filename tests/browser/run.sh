@@ -38,7 +38,7 @@ if [ -z "${CAREPAGES_SITE:-}" ]; then
   CAREPAGES_SITE="$(mktemp -d "${TMPDIR:-/tmp}/carepages-browser-site.XXXXXX")"
   trap 'rm -rf "$CAREPAGES_SITE"' EXIT
   echo "== building the demo sites into $CAREPAGES_SITE"
-  if ! cargo run --release --locked --quiet -- build --today 2026-11-25 --output "$CAREPAGES_SITE" >"$CAREPAGES_SITE.log" 2>&1; then
+  if ! cargo run --locked --quiet -- build --today 2026-11-25 --output "$CAREPAGES_SITE" >"$CAREPAGES_SITE.log" 2>&1; then
     cat "$CAREPAGES_SITE.log" >&2
     rm -f "$CAREPAGES_SITE.log"
     exit 1

@@ -21,7 +21,7 @@ export function siteDir() {
   if (process.env.CAREPAGES_SITE) return path.resolve(process.env.CAREPAGES_SITE);
   if (built) return built;
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'carepages-a11y-'));
-  execFileSync('cargo', ['run', '--release', '--quiet', '--', 'build', '--today', '2026-11-25', '--output', out], {
+  execFileSync('cargo', ['run', '--quiet', '--', 'build', '--today', '2026-11-25', '--output', out], {
     cwd: repo,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
