@@ -195,7 +195,10 @@ fn each_listing_page_describes_itself_in_schema_org() {
     let html = read(&site.join("enterprises/barle-valley-breaks/index.html"));
     let data = json_ld(&html);
     assert_eq!(data.len(), 1, "one JSON-LD block");
-    let ld: Value = serde_json::from_str(&data[0]).expect("JSON");
+    let page: Value = serde_json::from_str(&data[0]).expect("JSON");
+    assert_eq!(page["@type"], "WebPage");
+    assert_eq!(page["dateModified"], "2026-11-12");
+    let ld = &page["mainEntity"];
     assert_eq!(ld["@type"], "Service");
     assert_eq!(ld["name"], "Barle Valley Breaks");
     assert_eq!(
@@ -206,6 +209,7 @@ fn each_listing_page_describes_itself_in_schema_org() {
         attrs(&html, "link[rel=canonical]", "href"),
         [ld["url"].as_str().unwrap_or("")]
     );
+    assert_eq!(page["url"], ld["url"]);
     assert_eq!(ld["provider"]["telephone"], "07700 900276");
     assert_eq!(ld["offers"][0]["priceSpecification"]["price"], "20.00");
     assert_eq!(
@@ -252,4 +256,102 @@ fn the_atom_feed_lists_published_listings_newest_first() {
         attrs(&home, "link[type='application/atom+xml']", "href"),
         ["feed.xml"]
     );
+}
+
+/// The properties schema.org defines for each type the pages use (from schema.org's own
+/// vocabulary, https://schema.org/<Type>, including those each type inherits). A property
+/// outside its type's list is ignored by search engines and flagged by validators.
+const SCHEMA_ORG: &[(&str, &[&str])] = &[
+    (
+        "WebPage",
+        &[
+            "@context",
+            "@type",
+            "@id",
+            "url",
+            "name",
+            "mainEntity",
+            "dateModified",
+            "description",
+        ],
+    ),
+    (
+        "Service",
+        &[
+            "@type",
+            "@id",
+            "url",
+            "name",
+            "description",
+            "provider",
+            "serviceType",
+            "areaServed",
+            "audience",
+            "offers",
+            "hoursAvailable",
+        ],
+    ),
+    (
+        "LocalBusiness",
+        &["@type", "name", "telephone", "email", "url"],
+    ),
+    ("City", &["@type", "name"]),
+    ("AdministrativeArea", &["@type", "name"]),
+    ("Audience", &["@type", "audienceType"]),
+    ("Offer", &["@type", "priceSpecification", "description"]),
+    (
+        "UnitPriceSpecification",
+        &["@type", "price", "priceCurrency", "unitText"],
+    ),
+    ("OpeningHoursSpecification", &["@type", "dayOfWeek"]),
+];
+
+fn check_schema_org(value: &Value, at: &str, problems: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(kind) = map.get("@type").and_then(Value::as_str) {
+                match SCHEMA_ORG.iter().find(|(t, _)| *t == kind) {
+                    Some((_, allowed)) => {
+                        for key in map.keys() {
+                            if !allowed.contains(&key.as_str()) {
+                                problems.push(format!("{at}: {kind} has no property {key}"));
+                            }
+                        }
+                    }
+                    None => problems.push(format!("{at}: unexpected type {kind}")),
+                }
+            }
+            for (key, inner) in map {
+                check_schema_org(inner, &format!("{at}.{key}"), problems);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                check_schema_org(item, at, problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_listing_page_uses_only_properties_schema_org_allows_on_each_type() {
+    let out = demo_site();
+    let mut problems = Vec::new();
+    let mut pages = 0;
+    for site in ["westmoor", "eastbrook"] {
+        for entry in std::fs::read_dir(out.path().join(site).join("enterprises")).expect("dir") {
+            let page = entry.expect("entry").path().join("index.html");
+            if !page.is_file() {
+                continue;
+            }
+            for data in json_ld(&read(&page)) {
+                pages += 1;
+                let value: Value = serde_json::from_str(&data).expect("JSON-LD");
+                check_schema_org(&value, &page.display().to_string(), &mut problems);
+            }
+        }
+    }
+    assert!(pages > 30, "{pages} listing pages");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

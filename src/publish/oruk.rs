@@ -14,6 +14,8 @@
 //! | `GET /`            | `oruk/index.json`             |
 //! | `GET /services`    | `oruk/services/index.json`    |
 //! | `GET /services/ID` | `oruk/services/ID.json`       |
+//! | `GET /taxonomies`, `/taxonomy_terms`, `/service_at_locations` | `oruk/<name>/index.json` |
+//! | each with `/ID`    | `oruk/<name>/ID.json`         |
 //!
 //! One file per service at `services/<uuid>.json` was chosen over
 //! `services/<uuid>/index.json`. The extension makes every static host (GitHub Pages and
@@ -91,7 +93,8 @@ pub fn write_documents(
     let mut memo = memo;
     let before = memo.as_deref_mut().map(std::mem::take).unwrap_or_default();
     // Unchanged listings keep their documents, all with one word to the sink.
-    let made: Vec<(u64, Arc<str>, Arc<str>, bool)> = shown(council, listings)
+    let shown = shown(council, listings);
+    let made: Vec<(u64, Arc<str>, Arc<str>, bool)> = shown
         .par_iter()
         .map(|l| {
             if let Some((path, entry)) = before.0.get(&l.fingerprint) {
@@ -120,6 +123,10 @@ pub fn write_documents(
     let page = services_page(made.iter().map(|(_, _, entry, _)| &**entry));
     sink.write_owned(SERVICES_PATH, page.into_bytes())
         .map_err(io(SERVICES_PATH))?;
+    for (path, text) in vocabulary_documents(&shown) {
+        sink.write_owned(&path, text.into_bytes())
+            .map_err(io(&path))?;
+    }
     if let (true, Some(memo)) = (remember, memo) {
         *memo = Memo(
             made.into_iter()
@@ -140,6 +147,96 @@ fn shown<'a>(council: &Council, listings: &[&'a Listing]) -> Vec<&'a Listing> {
         .collect();
     crate::standards::in_name_order(&mut shown);
     shown
+}
+
+/// Where `GET /taxonomies`, `GET /taxonomy_terms` and `GET /service_at_locations` are
+/// written; each `{id}` form is `<folder>/<id>.json` beside its list.
+pub const TAXONOMIES_PATH: &str = "oruk/taxonomies/index.json";
+pub const TAXONOMY_TERMS_PATH: &str = "oruk/taxonomy_terms/index.json";
+pub const SERVICE_AT_LOCATIONS_PATH: &str = "oruk/service_at_locations/index.json";
+
+/// A taxonomy the feed's terms belong to (`GET /taxonomies/{id}`).
+#[derive(serde::Serialize)]
+struct Taxonomy {
+    description: &'static str,
+    id: String,
+    name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<&'static str>,
+}
+
+/// The UK profile's other endpoints that a static site can answer, from what the services
+/// already carry: every taxonomy term the published services use, the taxonomies they
+/// belong to, and `service_at_locations`, which is empty: micro-enterprises work in
+/// people's homes and publish no premises. Each list is one page, then one document per id.
+fn vocabulary_documents(shown: &[&Listing]) -> Vec<(String, String)> {
+    let mut terms: std::collections::BTreeMap<String, std::sync::Arc<TaxonomyTerm>> =
+        Default::default();
+    for l in shown {
+        for a in attributes(&service_id(l), &l.front) {
+            terms.entry(a.taxonomy_term_id).or_insert(a.taxonomy_term);
+        }
+    }
+    let mut taxonomies: std::collections::BTreeMap<String, Taxonomy> = Default::default();
+    for term in terms.values() {
+        let (name, description, uri) = match term.taxonomy {
+            t if t == SUPPORT_TYPES.taxonomy => (t, SUPPORT_TYPES.what, None),
+            t if t == WHO_FOR.taxonomy => (t, WHO_FOR.what, None),
+            LGA_SERVICES_LIST => (
+                "LGA Services list",
+                "The Local Government Association's list of the services councils provide (LG Inform Plus).",
+                Some(LGA_SERVICES_LIST),
+            ),
+            LGA_NEEDS_LIST => (
+                "LGA Needs list",
+                "The Local Government Association's list of needs a service meets (LG Inform Plus).",
+                Some(LGA_NEEDS_LIST),
+            ),
+            other => (other, "A list of terms.", None),
+        };
+        taxonomies
+            .entry(term.taxonomy_id.clone())
+            .or_insert_with(|| Taxonomy {
+                description,
+                id: term.taxonomy_id.clone(),
+                name,
+                uri,
+            });
+    }
+    let mut out = Vec::new();
+    let mut listed = |list_path: &str, folder: &str, items: Vec<(String, String)>| {
+        out.push((
+            list_path.to_string(),
+            services_page(items.iter().map(|(_, text)| text.as_str())),
+        ));
+        out.extend(
+            items
+                .into_iter()
+                .map(|(id, text)| (format!("oruk/{folder}/{id}.json"), text)),
+        );
+    };
+    listed(
+        TAXONOMIES_PATH,
+        "taxonomies",
+        taxonomies
+            .values()
+            .map(|t| (t.id.clone(), serde_json::to_string(t).unwrap_or_default()))
+            .collect(),
+    );
+    listed(
+        TAXONOMY_TERMS_PATH,
+        "taxonomy_terms",
+        terms
+            .iter()
+            .map(|(id, t)| (id.clone(), serde_json::to_string(&**t).unwrap_or_default()))
+            .collect(),
+    );
+    listed(
+        SERVICE_AT_LOCATIONS_PATH,
+        "service_at_locations",
+        Vec::new(),
+    );
+    out
 }
 
 /// `GET /`: which standard the feed follows and where it is described.
@@ -930,6 +1027,16 @@ mod tests {
         for id in ids {
             docs.extend(files.remove_entry(&service_path(&id)));
         }
+        // The taxonomy and location endpoints are checked by their own tests.
+        files.retain(|path, _| {
+            ![
+                "oruk/taxonomies/",
+                "oruk/taxonomy_terms/",
+                "oruk/service_at_locations/",
+            ]
+            .iter()
+            .any(|folder| path.starts_with(folder))
+        });
         assert!(
             files.is_empty(),
             "documents missing from the list: {files:?}"
@@ -1037,6 +1144,9 @@ mod tests {
         page: jsonschema::Validator,
         service: jsonschema::Validator,
         phone: jsonschema::Validator,
+        taxonomy: jsonschema::Validator,
+        taxonomy_term: jsonschema::Validator,
+        service_at_location: jsonschema::Validator,
     }
 
     const BASE: &str = "https://oruk.schemas.invalid/";
@@ -1082,6 +1192,9 @@ mod tests {
                     .expect("the schema compiles")
             };
             OrukSchemas {
+                taxonomy: compile(json!({"$ref": "taxonomy.json"})),
+                taxonomy_term: compile(json!({"$ref": "taxonomy_term.json"})),
+                service_at_location: compile(json!({"$ref": "service_at_location.json"})),
                 root: compile(root_schema()),
                 page: compile(page_schema()),
                 service: compile(service_schema()),
@@ -1253,6 +1366,94 @@ mod tests {
         assert_eq!(docs.len(), 2 + listings.len());
         let found = problems(&schemas, &docs);
         assert!(found.is_empty(), "{}", found.join("\n"));
+    }
+
+    #[test]
+    fn the_taxonomy_and_location_endpoints_validate_and_cover_every_term_used() {
+        let dir = fixture();
+        let schemas = OrukSchemas::load();
+        let listings = published(&dir);
+        let sink = crate::render::MemorySite::default();
+        write_documents(council(&dir), &listings, TODAY, &sink, None).expect("documents");
+        let files: BTreeMap<String, Value> = sink
+            .into_files()
+            .into_iter()
+            .map(|(path, bytes)| (path, serde_json::from_slice(&bytes).expect("JSON")))
+            .collect();
+        let (taxonomy, term, at_location) = (
+            &schemas.taxonomy,
+            &schemas.taxonomy_term,
+            &schemas.service_at_location,
+        );
+        let mut problems = Vec::new();
+        let mut used = std::collections::BTreeSet::new();
+        for (path, doc) in &files {
+            if path.starts_with("oruk/services/") && path != SERVICES_PATH {
+                for a in doc["attributes"].as_array().into_iter().flatten() {
+                    used.insert(a["taxonomy_term_id"].as_str().unwrap_or("").to_string());
+                }
+            }
+        }
+        for (list, folder, validator) in [
+            (TAXONOMIES_PATH, "oruk/taxonomies/", taxonomy),
+            (TAXONOMY_TERMS_PATH, "oruk/taxonomy_terms/", term),
+            (
+                SERVICE_AT_LOCATIONS_PATH,
+                "oruk/service_at_locations/",
+                at_location,
+            ),
+        ] {
+            let page = &files[list];
+            for key in [
+                "total_items",
+                "total_pages",
+                "page_number",
+                "size",
+                "contents",
+            ] {
+                if page.get(key).is_none() {
+                    problems.push(format!("{list}: no {key}"));
+                }
+            }
+            for item in page["contents"].as_array().into_iter().flatten() {
+                problems.extend(
+                    errors(validator, item)
+                        .into_iter()
+                        .map(|e| format!("{list}: {e}")),
+                );
+                let id = item["id"].as_str().unwrap_or("");
+                match files.get(&format!("{folder}{id}.json")) {
+                    Some(doc) if doc == item => {}
+                    _ => problems.push(format!("{folder}{id}.json is missing or differs")),
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        let listed: std::collections::BTreeSet<String> = files[TAXONOMY_TERMS_PATH]["contents"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["id"].as_str().map(str::to_string))
+            .collect();
+        assert!(!used.is_empty());
+        assert_eq!(
+            listed, used,
+            "/taxonomy_terms lists exactly the terms services use"
+        );
+        let taxonomies: std::collections::BTreeSet<&str> = files[TAXONOMIES_PATH]["contents"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["id"].as_str())
+            .collect();
+        for t in files[TAXONOMY_TERMS_PATH]["contents"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            assert!(taxonomies.contains(t["taxonomy_id"].as_str().unwrap_or("")));
+        }
+        assert_eq!(files[SERVICE_AT_LOCATIONS_PATH]["total_items"], 0);
     }
 
     #[test]

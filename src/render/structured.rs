@@ -6,7 +6,8 @@ use super::views::ListingView;
 use crate::standards::Listing;
 use serde_json::{json, Value};
 
-/// The listing as a schema.org `Service` offered by a `LocalBusiness`, ready to place
+/// The listing's page as a schema.org `WebPage` about a `Service` offered by a
+/// `LocalBusiness`, ready to place
 /// between `<script type="application/ld+json">` and `</script>`.
 pub fn listing(listing: &Listing, view: &ListingView, canonical: &str) -> String {
     let contact = &view.contact;
@@ -24,7 +25,6 @@ pub fn listing(listing: &Listing, view: &ListingView, canonical: &str) -> String
         provider["url"] = json!(website);
     }
     let mut service = json!({
-        "@context": "https://schema.org",
         "@type": "Service",
         "@id": format!("{canonical}#service"),
         "url": canonical,
@@ -71,10 +71,20 @@ pub fn listing(listing: &Listing, view: &ListingView, canonical: &str) -> String
             "dayOfWeek": view.days.iter().filter_map(|d| day_of_week(&d.key)).collect::<Vec<_>>(),
         });
     }
+    // The page is what was last checked: schema.org allows `dateModified` on a page (a
+    // CreativeWork), not on a Service.
+    let mut page = json!({
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "@id": canonical,
+        "url": canonical,
+        "name": view.name,
+        "mainEntity": service,
+    });
     if let Some(date) = &view.last_checked_iso {
-        service["dateModified"] = json!(date);
+        page["dateModified"] = json!(date);
     }
-    escape_for_script(&serde_json::to_string(&service).unwrap_or_default())
+    escape_for_script(&serde_json::to_string(&page).unwrap_or_default())
 }
 
 /// schema.org's name for a day key, whatever language the theme shows days in.

@@ -111,6 +111,15 @@ for (const [name, base] of hosts) {
         if (/^\/oruk\/?$/.test(address)) assert.equal(json.version, 'HSDS-UK-3.0', address);
         if (/^\/oruk\/services\/?$/.test(address)) assert.ok(Array.isArray(json.contents), address);
       }
+      const terms = fs.readdirSync(path.join(site, 'oruk', 'taxonomy_terms')).filter((n) => /^[0-9a-f-]{36}\.json$/.test(n));
+      const taxonomies = fs.readdirSync(path.join(site, 'oruk', 'taxonomies')).filter((n) => /^[0-9a-f-]{36}\.json$/.test(n));
+      for (const address of ['/oruk/taxonomies', '/oruk/taxonomy_terms', '/oruk/service_at_locations', `/oruk/taxonomy_terms/${terms[0].slice(0, -5)}`, `/oruk/taxonomies/${taxonomies[0].slice(0, -5)}`]) {
+        const r = await get(base, address);
+        assert.equal(r.status, 200, `${address}: ${r.status} ${r.headers.get('location') || ''}`);
+        assert.equal(typeOf(r), 'application/json', `${address}: ${r.headers.get('content-type')}`);
+        assert.equal(r.headers.get('access-control-allow-origin'), '*', `${address} has no CORS header`);
+        JSON.parse(r.body.toString('utf8'));
+      }
       const feed = await get(base, '/feed.xml');
       assert.equal(feed.headers.get('access-control-allow-origin'), '*', 'the Atom feed has CORS too');
     });
