@@ -355,3 +355,30 @@ fn every_listing_page_uses_only_properties_schema_org_allows_on_each_type() {
     assert!(pages > 30, "{pages} listing pages");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn a_listing_on_two_councils_has_a_record_of_each_with_one_organization() {
+    let out = demo_site();
+    let record = |council: &str| -> Value {
+        let site = out.path().join(council);
+        let page = json(&site.join("oruk/services/index.json"));
+        let entry = page["contents"]
+            .as_array()
+            .expect("contents")
+            .iter()
+            .find(|e| e["name"] == "Quiet Hours Companions")
+            .expect("listed by both councils")
+            .clone();
+        json(&site.join(format!(
+            "oruk/services/{}.json",
+            entry["id"].as_str().expect("id")
+        )))
+    };
+    let (west, east) = (record("westmoor"), record("eastbrook"));
+    assert_ne!(
+        west["id"], east["id"],
+        "one service id per council's record"
+    );
+    assert_eq!(west["organization_id"], east["organization_id"]);
+    assert_ne!(west["url"], east["url"]);
+}

@@ -26,6 +26,17 @@
 //! Netlify or Cloudflare Pages `_redirects` rule), one rule maps `/services/<uuid>` to
 //! `<uuid>.json`. `docs/hosting.md` gives the rules for each host.
 //!
+//! # One service id per council
+//!
+//! An enterprise listed by two councils appears in both feeds, and each council vouches for
+//! it separately: its own checks, its own page (`url`), its own `assured_date`. An aggregator
+//! that merges feeds by service id would mix up which council vouched for what if both used
+//! one id, so each council's record has its own id, derived from the listing's UUID and the
+//! council (`uuid5(listing, "service/<council>")`), stable from build to build. The
+//! organization, which is the same business wherever it is listed, keeps one id everywhere
+//! (`uuid5(listing, "organization/")`), so aggregators can still tell the two records are the
+//! same enterprise.
+//!
 //! # Where the UK profile has no field
 //!
 //! The UK profile removes `phones` from `contact` and `service`, and `currency` from
@@ -100,7 +111,7 @@ pub fn write_documents(
             if let Some((path, entry)) = before.0.get(&l.fingerprint) {
                 return Ok((l.fingerprint, Arc::clone(path), Arc::clone(entry), true));
             }
-            let id = service_id(l);
+            let id = service_id(council, l);
             let path = service_path(&id.to_string());
             let parts = ServiceParts::of(&id, council, l);
             let doc = service(&parts, &id, council, l, today);
@@ -123,7 +134,7 @@ pub fn write_documents(
     let page = services_page(made.iter().map(|(_, _, entry, _)| &**entry));
     sink.write_owned(SERVICES_PATH, page.into_bytes())
         .map_err(io(SERVICES_PATH))?;
-    for (path, text) in vocabulary_documents(&shown) {
+    for (path, text) in vocabulary_documents(council, &shown) {
         sink.write_owned(&path, text.into_bytes())
             .map_err(io(&path))?;
     }
@@ -169,11 +180,11 @@ struct Taxonomy {
 /// already carry: every taxonomy term the published services use, the taxonomies they
 /// belong to, and `service_at_locations`, which is empty: micro-enterprises work in
 /// people's homes and publish no premises. Each list is one page, then one document per id.
-fn vocabulary_documents(shown: &[&Listing]) -> Vec<(String, String)> {
+fn vocabulary_documents(council: &Council, shown: &[&Listing]) -> Vec<(String, String)> {
     let mut terms: std::collections::BTreeMap<String, std::sync::Arc<TaxonomyTerm>> =
         Default::default();
     for l in shown {
-        for a in attributes(&service_id(l), &l.front) {
+        for a in attributes(&service_id(council, l), &l.front) {
             terms.entry(a.taxonomy_term_id).or_insert(a.taxonomy_term);
         }
     }
@@ -283,7 +294,15 @@ fn services_page<'a>(entries: impl ExactSizeIterator<Item = &'a str> + Clone) ->
 
 /// The listing's service id: its `id` when that is a UUID (it always is when the built-in
 /// listing schema checked it), otherwise a UUID made from whatever the id is.
-fn service_id(listing: &Listing) -> Uuid {
+fn service_id(council: &Council, listing: &Listing) -> Uuid {
+    Uuid::new_v5(
+        &listing_id(listing),
+        format!("service/{}", council.id).as_bytes(),
+    )
+}
+
+/// The listing's own id: the UUID in its file, or one made from it.
+fn listing_id(listing: &Listing) -> Uuid {
     Uuid::parse_str(&listing.id).unwrap_or_else(|_| Uuid::new_v5(&NAMESPACE, listing.id.as_bytes()))
 }
 
@@ -394,7 +413,7 @@ fn service<'a>(
         council.settings.base_url,
         crate::render::listing_url(&listing.slug)
     );
-    let organization = organization(id, f);
+    let organization = organization(&listing_id(listing), f);
     Service {
         id: id.to_string(),
         organization_id: organization.id.clone(),
@@ -435,7 +454,8 @@ struct Organization<'a> {
     website: Option<String>,
 }
 
-/// One enterprise is one organization, named as the service is.
+/// One enterprise is one organization, named as the service is, with the same id on every
+/// council's feed: the enterprise is the same wherever it is listed.
 fn organization<'a>(service: &Uuid, f: &'a FrontMatter) -> Organization<'a> {
     Organization {
         id: child_id(service, "organization", "").to_string(),
@@ -1562,13 +1582,16 @@ mod tests {
             .iter()
             .find(|l| l.slug == "kindly-hands")
             .expect("kindly-hands");
-        let path = service_path(&kindly.id);
+        let path = service_path(&testshire_id(&kindly.id));
         let doc = &first
             .iter()
             .find(|(p, _)| *p == path)
             .expect("kindly's file")
             .1;
-        assert_eq!(doc["id"], kindly.id.as_str());
+        // Each council's record has its own service id; the organization's is the same on
+        // every council's feed.
+        assert_eq!(doc["id"], testshire_id(&kindly.id));
+        assert_ne!(doc["id"], kindly.id.as_str());
         let org = Uuid::new_v5(
             &Uuid::parse_str(&kindly.id).expect("uuid"),
             b"organization/",
@@ -1618,8 +1641,15 @@ mod tests {
         }
     }
 
-    fn doc_for<'a>(docs: &'a [(String, Value)], slug_id: &str) -> &'a Value {
-        let path = service_path(slug_id);
+    /// Testshire's service id for a listing id.
+    fn testshire_id(listing_id: &str) -> String {
+        let listing = Uuid::parse_str(listing_id)
+            .unwrap_or_else(|_| Uuid::new_v5(&NAMESPACE, listing_id.as_bytes()));
+        Uuid::new_v5(&listing, b"service/testshire").to_string()
+    }
+
+    fn doc_for<'a>(docs: &'a [(String, Value)], listing_id: &str) -> &'a Value {
+        let path = service_path(&testshire_id(listing_id));
         &docs
             .iter()
             .find(|(p, _)| *p == path)
