@@ -125,6 +125,63 @@ fn photo_problem(
     None
 }
 
+/// How long a paused listing may go unchecked before finders are likely to mark it unusable.
+const PAUSED_LONG_DAYS: i64 = 90;
+
+/// What makes a published listing weak in the Open Referral feed that national finders
+/// and aggregators read: no email (some finders rate a service without one as unusable),
+/// or paused for a long time. A to-do for the council, never a reason to withhold.
+pub fn open_data_gaps(
+    source: &SourceFile,
+    front: &FrontMatter,
+    today: time::Date,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let at = |path: &[&str]| {
+        let steps: Vec<PathStep> = path.iter().map(|k| PathStep::Key((*k).into())).collect();
+        source.locate(&steps, false)
+    };
+    if front.status == "closed" {
+        return;
+    }
+    if front
+        .contact
+        .email
+        .as_deref()
+        .is_none_or(|e| e.trim().is_empty())
+    {
+        let (line, column) = at(&["contact"]);
+        problems.push(
+            Diagnostic::warning(
+                &source.path,
+                "open-data",
+                "This listing has no email address. National finders that read the council's open data rate a service without one as hard to use, and some leave it out.",
+            )
+            .field("contact.email")
+            .at(line, column)
+            .help("If the enterprise has an email address it is happy to share with customers, add it under contact: as email:. The listing is published either way."),
+        );
+    }
+    if front.status == "paused" {
+        let checked = front.review.last_checked.as_deref().and_then(|d| {
+            time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
+        });
+        if let Some(date) = checked.filter(|d| (today - *d).whole_days() > PAUSED_LONG_DAYS) {
+            let (line, column) = at(&["status"]);
+            problems.push(
+                Diagnostic::warning(
+                    &source.path,
+                    "open-data",
+                    format!("This listing has been paused since at least {date}, when it was last checked. Finders mark services paused for months as unusable."),
+                )
+                .field("status")
+                .at(line, column)
+                .help("Ask the enterprise whether it is taking clients again: write status: active, or status: closed if it has stopped."),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

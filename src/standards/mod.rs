@@ -371,6 +371,7 @@ impl Checker {
             rules.today,
             &mut problems,
         );
+        checks::open_data_gaps(&file.source, &front, rules.today, &mut problems);
         let fingerprint = fingerprint(&file.source.path, &file.source.text);
         let name_key = front.name.to_lowercase();
         let listing = Listing {
