@@ -117,24 +117,37 @@ pub fn write_documents(
             let doc = service(&parts, &id, council, l, today);
             let text = serde_json::to_vec(&doc).map_err(|e| io(&path)(e.into()))?;
             sink.write(&path, &text).map_err(io(&path))?;
+            let copy = folder_copy_path(&path);
+            sink.write_owned(&copy, folder_copy(&text))
+                .map_err(io(&copy))?;
             let entry =
                 serde_json::to_string(&doc.into_list_entry()).map_err(|e| io(&path)(e.into()))?;
             Ok((l.fingerprint, Arc::from(path), Arc::from(entry), false))
         })
         .collect::<Result<_, super::PublishError>>()?;
+    let copies: Vec<String> = made
+        .iter()
+        .filter(|(_, _, _, kept)| *kept)
+        .map(|(_, path, _, _)| folder_copy_path(path))
+        .collect();
     let kept: Vec<&str> = made
         .iter()
         .filter(|(_, _, _, kept)| *kept)
         .map(|(_, path, _, _)| &**path)
+        .chain(copies.iter().map(String::as_str))
         .collect();
     sink.keep_all(&kept)
         .map_err(io(kept.first().copied().unwrap_or(SERVICES_PATH)))?;
-    sink.write(ROOT_PATH, root().to_string().as_bytes())
-        .map_err(io(ROOT_PATH))?;
     let page = services_page(made.iter().map(|(_, _, entry, _)| &**entry));
-    sink.write_owned(SERVICES_PATH, page.into_bytes())
-        .map_err(io(SERVICES_PATH))?;
-    for (path, text) in vocabulary_documents(council, &shown) {
+    let mut documents = vec![
+        (ROOT_PATH.to_string(), root().to_string()),
+        (SERVICES_PATH.to_string(), page),
+    ];
+    documents.extend(vocabulary_documents(council, &shown));
+    for (path, text) in documents {
+        let copy = folder_copy_path(&path);
+        sink.write_owned(&copy, folder_copy(text.as_bytes()))
+            .map_err(io(&copy))?;
         sink.write_owned(&path, text.into_bytes())
             .map_err(io(&path))?;
     }
@@ -158,6 +171,36 @@ fn shown<'a>(council: &Council, listings: &[&'a Listing]) -> Vec<&'a Listing> {
         .collect();
     crate::standards::in_name_order(&mut shown);
     shown
+}
+
+/// Where a document's copy for hosts that cannot rewrite is written: the folder an
+/// Open Referral client asks for, with the document as its `index.html`
+/// (`oruk/services/index.json` → `oruk/services/index.html`, `oruk/services/ID.json` →
+/// `oruk/services/ID/index.html`). GitHub Pages and plain static servers answer a folder
+/// with its `index.html`, so `/oruk/`, `/oruk/services` and `/oruk/services/ID` all work
+/// there, if sent as HTML and after a redirect to the folder's `/`.
+pub fn folder_copy_path(json_path: &str) -> String {
+    let stem = json_path.strip_suffix(".json").unwrap_or(json_path);
+    match stem.strip_suffix("/index") {
+        Some(folder) => format!("{folder}/index.html"),
+        None => format!("{stem}/index.html"),
+    }
+}
+
+/// The document for a folder copy: the same JSON, with `<`, `>` and `&` written as `\u`
+/// escapes (the same values to a JSON reader), so a browser that opens the copy as a page
+/// finds no markup in it, whatever a listing says.
+fn folder_copy(json: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(json.len() + 16);
+    for &b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Where `GET /taxonomies`, `GET /taxonomy_terms` and `GET /service_at_locations` are
@@ -1047,7 +1090,9 @@ mod tests {
         for id in ids {
             docs.extend(files.remove_entry(&service_path(&id)));
         }
-        // The taxonomy and location endpoints are checked by their own tests.
+        // The folder copies and the taxonomy and location endpoints are checked by their
+        // own tests.
+        files.retain(|path, _| !path.ends_with(".html"));
         files.retain(|path, _| {
             ![
                 "oruk/taxonomies/",
@@ -1474,6 +1519,47 @@ mod tests {
             assert!(taxonomies.contains(t["taxonomy_id"].as_str().unwrap_or("")));
         }
         assert_eq!(files[SERVICE_AT_LOCATIONS_PATH]["total_items"], 0);
+    }
+
+    #[test]
+    fn every_document_has_a_folder_copy_that_reads_the_same_and_holds_no_markup() {
+        assert_eq!(folder_copy_path(ROOT_PATH), "oruk/index.html");
+        assert_eq!(folder_copy_path(SERVICES_PATH), "oruk/services/index.html");
+        assert_eq!(
+            folder_copy_path("oruk/services/abc.json"),
+            "oruk/services/abc/index.html"
+        );
+        let dir = fixture();
+        let extra = varied(&dir);
+        let mut listings = published(&dir);
+        listings.extend(extra.iter());
+        let sink = crate::render::MemorySite::default();
+        write_documents(council(&dir), &listings, TODAY, &sink, None).expect("documents");
+        let files: BTreeMap<String, std::sync::Arc<Vec<u8>>> =
+            sink.into_files().into_iter().collect();
+        let mut copies = 0;
+        for (path, bytes) in &files {
+            if !path.ends_with(".json") {
+                continue;
+            }
+            let copy = &files[&folder_copy_path(path)];
+            copies += 1;
+            assert!(
+                !copy.iter().any(|b| matches!(b, b'<' | b'>' | b'&')),
+                "{path}"
+            );
+            let a: Value = serde_json::from_slice(bytes).expect("JSON");
+            let b: Value = serde_json::from_slice(copy).expect("copy JSON");
+            assert_eq!(a, b, "{path}");
+        }
+        assert_eq!(copies * 2, files.len());
+        let hostile = json!({"name": "<script>alert(1)</script> & co"}).to_string();
+        let copy = String::from_utf8(folder_copy(hostile.as_bytes())).expect("text");
+        assert!(!copy.contains('<'));
+        assert_eq!(
+            serde_json::from_str::<Value>(&copy).expect("JSON")["name"],
+            "<script>alert(1)</script> & co"
+        );
     }
 
     #[test]

@@ -57,7 +57,8 @@ function htmlPages(root) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'assets') walk(full);
-      } else if (entry.name.endsWith('.html')) {
+      } else if (entry.name.endsWith('.html') && !full.includes(`${path.sep}oruk${path.sep}`)) {
+        // (The Open Referral feed's folder copies are JSON for hosts that cannot rewrite.)
         const rel = '/' + path.relative(root, full).split(path.sep).join('/');
         pages.push(rel.endsWith('/index.html') ? rel.slice(0, -'index.html'.length) : rel);
       }

@@ -6,6 +6,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { serve } from '../browser/server.mjs';
 
 const hosts = (process.env.CAREPAGES_HOSTS || '')
   .split(',')
@@ -125,3 +126,28 @@ for (const [name, base] of hosts) {
     });
   });
 }
+
+// A host with no rewrites at all (GitHub Pages, a plain static server): a folder's
+// index.html is all it serves. An Open Referral client pointed at the feed's base address
+// still reads /, /services and /services/{id}, after the host's redirect to the folder.
+describe('a plain static server', () => {
+  test('an Open Referral client reads the feed at the API addresses', async () => {
+    const server = await serve(site);
+    try {
+      const ids = fs.readdirSync(path.join(site, 'oruk', 'services')).filter((n) => /^[0-9a-f-]{36}\.json$/.test(n)).map((n) => n.slice(0, -5));
+      const read = async (address) => {
+        const response = await fetch(server.url + address);
+        assert.equal(response.status, 200, address);
+        return JSON.parse(await response.text());
+      };
+      assert.equal((await read('/oruk/')).version, 'HSDS-UK-3.0');
+      assert.equal((await read('/oruk')).version, 'HSDS-UK-3.0');
+      const page = await read('/oruk/services');
+      assert.equal(page.contents.length, ids.length);
+      for (const id of ids.slice(0, 3)) assert.equal((await read(`/oruk/services/${id}`)).id, id);
+      assert.ok(Array.isArray((await read('/oruk/taxonomy_terms')).contents));
+    } finally {
+      await server.close();
+    }
+  });
+});
