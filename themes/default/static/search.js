@@ -111,9 +111,98 @@
     return engineFrom(instance, await index);
   }
 
+  /**
+   * In a Web Worker (this same file, started by the page): the engine opens the index and
+   * answers each search off the page's main thread, so typing and scrolling stay smooth on
+   * a slow phone while it works.
+   */
+  function serveInWorker() {
+    let ready = null;
+    const problem = (err) => String((err && err.message) || err);
+    self.onmessage = (event) => {
+      const m = event.data || {};
+      if (m.type === 'load' && !ready) {
+        ready = loadEngine(m.engine, m.index);
+        ready.then(
+          () => self.postMessage({ type: 'ready' }),
+          (err) => self.postMessage({ type: 'failed', error: problem(err) })
+        );
+      } else if (m.type === 'search' && ready) {
+        ready.then((engine) => {
+          try {
+            self.postMessage({ type: 'results', id: m.id, results: engine.search(m.query) });
+          } catch (err) {
+            self.postMessage({ type: 'error', id: m.id, error: problem(err) });
+          }
+        }, () => {});
+      }
+    };
+  }
+
   if (typeof document === 'undefined') {
     if (typeof module === 'object') module.exports = { engineFrom, loadEngine, MESSAGES };
+    else if (typeof importScripts === 'function' && typeof self === 'object') serveInWorker();
     return;
+  }
+
+  // This script's own address, to start it again as the engine's worker.
+  const SCRIPT = document.currentScript ? document.currentScript.src : '';
+
+  /**
+   * Starts the engine in a worker where the browser can, else on the page; either way its
+   * `search` answers with a promise.
+   */
+  function startEngine(engineUrl, indexUrl) {
+    const onPage = () =>
+      loadEngine(engineUrl, indexUrl).then((engine) => ({
+        search: (query) => Promise.resolve().then(() => engine.search(query)),
+      }));
+    if (typeof Worker !== 'function' || !SCRIPT) return onPage();
+    let worker;
+    try {
+      worker = new Worker(SCRIPT);
+    } catch (err) {
+      return onPage();
+    }
+    const pending = new Map();
+    let next = 0;
+    const inWorker = new Promise((resolve, reject) => {
+      worker.onmessage = (event) => {
+        const m = event.data || {};
+        if (m.type === 'ready') {
+          resolve({
+            search: (query) =>
+              new Promise((answer, fail) => {
+                next += 1;
+                pending.set(next, { answer, fail });
+                worker.postMessage({ type: 'search', id: next, query: query });
+              }),
+          });
+        } else if (m.type === 'failed') {
+          reject(new Error(m.error));
+        } else if (pending.has(m.id)) {
+          const waiting = pending.get(m.id);
+          pending.delete(m.id);
+          if (m.type === 'results') waiting.answer(m.results);
+          else waiting.fail(new Error(m.error));
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error('the search worker stopped'));
+      };
+    });
+    worker.postMessage({
+      type: 'load',
+      engine: new URL(engineUrl, location.href).href,
+      index: new URL(indexUrl, location.href).href,
+    });
+    // A browser that cannot run the engine in a worker still can on the page.
+    return inWorker.catch((err) => {
+      worker.terminate();
+      if (window.console) console.warn(err);
+      return onPage();
+    });
   }
 
   /* ---- The page. ---- */
@@ -143,6 +232,8 @@
     const root = new URL(app.dataset.root || '/', document.baseURI);
     const headingTag = 'h' + (Number(app.dataset.heading) || 2);
     let engine = null;
+    // Searches asked so far: each answer is shown only if it is for the latest.
+    let asked = 0;
     let timer = 0;
     status.setAttribute('tabindex', '-1');
     const understood = element('p', 'search-understood');
@@ -326,10 +417,11 @@
         button.type = 'button';
         button.addEventListener('click', () => {
           limit = results.total;
-          run(false);
-          // The button is gone after rendering: keep keyboard users in the list.
-          const links = list.querySelectorAll('a');
-          if (links[results.hits.length]) links[results.hits.length].focus();
+          run(false).then(() => {
+            // The button is gone after rendering: keep keyboard users in the list.
+            const links = list.querySelectorAll('a');
+            if (links[results.hits.length]) links[results.hits.length].focus();
+          });
         });
         more.appendChild(button);
         items.appendChild(more);
@@ -353,18 +445,25 @@
         const search = params.toString();
         history.replaceState(null, '', search ? '?' + search : location.pathname);
       }
-      if (!engine) return; // The first search runs when the engine arrives.
+      if (!engine) return Promise.resolve(); // The first search runs when the engine arrives.
+      asked += 1;
+      const mine = asked;
       if (!params.toString()) {
         list.textContent = '';
         status.textContent = '';
-        return;
+        return Promise.resolve();
       }
-      try {
-        render(engine.search(queryFrom(params)), params.get('q') || '', params);
-      } catch (err) {
-        status.textContent = messages.failed;
-        if (window.console) console.error(err);
-      }
+      return engine.search(queryFrom(params)).then(
+        (results) => {
+          // Only the latest search is shown: an older answer arriving late is dropped.
+          if (mine === asked) render(results, params.get('q') || '', params);
+        },
+        (err) => {
+          if (mine !== asked) return;
+          status.textContent = messages.failed;
+          if (window.console) console.error(err);
+        }
+      );
     }
 
     function soon() {
@@ -390,18 +489,19 @@
       return;
     }
     status.textContent = messages.loading;
-    loadEngine(app.dataset.engine, app.dataset.index).then(
+    startEngine(app.dataset.engine, app.dataset.index).then(
       (loaded) => {
         engine = loaded;
         status.textContent = '';
-        run(false);
-        // Arriving with a question (from the search box on another page): on a small
-        // screen the answer, not the form, is what the resident needs to see first.
-        const asked = new URLSearchParams(location.search).get('q');
-        const top = understood.textContent ? understood : status;
-        if (asked && top.getBoundingClientRect().top > window.innerHeight / 3) {
-          top.scrollIntoView({ block: 'start' });
-        }
+        run(false).then(() => {
+          // Arriving with a question (from the search box on another page): on a small
+          // screen the answer, not the form, is what the resident needs to see first.
+          const question = new URLSearchParams(location.search).get('q');
+          const top = understood.textContent ? understood : status;
+          if (question && top.getBoundingClientRect().top > window.innerHeight / 3) {
+            top.scrollIntoView({ block: 'start' });
+          }
+        });
       },
       (err) => {
         status.textContent = messages.failed;
