@@ -94,6 +94,13 @@ fn hostile_content_never_reaches_the_page_as_script() {
         .keys()
         .any(|p| p.ends_with("enterprises/script-everywhere/index.html")));
     for (path, bytes) in pages.iter().filter(|(p, _)| p.ends_with(".html")) {
+        if path.contains("/oruk/") {
+            // The feed's folder copies are JSON for hosts that cannot rewrite: whatever a
+            // listing says, they hold no markup a browser could run.
+            assert!(!bytes.iter().any(|b| matches!(b, b'<' | b'>')), "{path}");
+            serde_json::from_slice::<serde_json::Value>(bytes).expect("JSON");
+            continue;
+        }
         let html = String::from_utf8_lossy(bytes);
         assert_eq!(active_content(&html), Vec::<String>::new(), "{path}");
         // Defence in depth: a strict policy that forbids inline script and style.

@@ -117,10 +117,16 @@ fn the_open_referral_feed_passes_the_official_schemas_and_lists_exactly_the_publ
 
         // Exactly the listings residents can see, none withheld.
         assert_eq!(names, listing_names(&site), "{council}");
-        let files = std::fs::read_dir(site.join("oruk/services"))
+        // Each document once as a file, and once as its folder's index.html for hosts
+        // that cannot rewrite (the page's copy is oruk/services/index.html).
+        let entries: Vec<std::path::PathBuf> = std::fs::read_dir(site.join("oruk/services"))
             .expect("services")
-            .count();
-        assert_eq!(files, contents.len() + 1, "{council}: stray service files");
+            .map(|e| e.expect("entry").path())
+            .collect();
+        let files = entries.iter().filter(|p| p.is_file()).count();
+        let folders = entries.iter().filter(|p| p.is_dir()).count();
+        assert_eq!(files, contents.len() + 2, "{council}: stray service files");
+        assert_eq!(folders, contents.len(), "{council}: stray service folders");
         for withheld in [
             "Dunkery Drivers",
             "Wellington Friendly Faces",
@@ -147,8 +153,12 @@ fn withheld_and_hostile_listings_stay_out_of_the_feeds() {
         feed.contains("Kindly Hands") && !feed.contains("Quiet"),
         "{feed}"
     );
-    for path in std::fs::read_dir(site.join("oruk/services")).expect("services") {
-        let text = read(&path.expect("entry").path());
+    for entry in walkdir::WalkDir::new(site.join("oruk")) {
+        let entry = entry.expect("entry");
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let text = read(entry.path());
         assert!(
             !text.contains("Quiet"),
             "a withheld listing is in the feed: {text}"
