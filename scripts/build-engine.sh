@@ -75,16 +75,32 @@ out="$work/carepages-search.wasm"
 "$wasm_opt" "$work/lowered.wasm" --mvp-features -Oz --strip-debug --strip-producers \
   --strip-target-features -o "$out"
 
+# Pre-compressed copies, published beside the engine for hosts that serve them as they are
+# (nginx gzip_static/brotli_static, Apache, see docs/hosting.md): brotli at its best quality
+# and gzip at level 9, both deterministic (no file name or time in the gzip header).
+node -e '
+const fs = require("fs"), zlib = require("zlib");
+const [src] = process.argv.slice(1);
+const bytes = fs.readFileSync(src);
+fs.writeFileSync(src + ".br", zlib.brotliCompressSync(bytes, { params: {
+  [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_LGWIN]: 24,
+  [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+fs.writeFileSync(src + ".gz", zlib.gzipSync(bytes, { level: 9 }));
+' "$out"
+
 versions="$(rustc --version), binaryen $BINARYEN_VERSION"
 if [ "$mode" = check ]; then
-  if cmp -s "$out" "$dist"; then
+  if cmp -s "$out" "$dist" && cmp -s "$out.br" "$dist.br" && cmp -s "$out.gz" "$dist.gz"; then
     echo "engine is up to date: $dist ($(wc -c <"$dist") bytes; $versions)"
     exit 0
   fi
-  echo "error: $dist does not match its source (rebuilt with $versions)." >&2
+  echo "error: $dist (or its .br/.gz copy) does not match its source (rebuilt with $versions)." >&2
   echo "Run scripts/build-engine.sh and commit the new engine." >&2
   exit 1
 fi
 mkdir -p "$(dirname "$dist")"
 cp "$out" "$dist"
+cp "$out.br" "$dist.br"
+cp "$out.gz" "$dist.gz"
 echo "wrote $dist ($(wc -c <"$dist") bytes; sha256 $(sha256sum "$dist" | cut -d' ' -f1); $versions)"
+echo "wrote $dist.br ($(wc -c <"$dist.br") bytes) and $dist.gz ($(wc -c <"$dist.gz") bytes)"

@@ -556,7 +556,11 @@ fn build_council(
             Ok(bytes)
         }
     };
-    let extra: [(&str, &[u8]); 1] = [(search::ENGINE_NAME, search::ENGINE)];
+    let extra: [(&str, &[u8]); 3] = [
+        (search::ENGINE_NAME, search::ENGINE),
+        ("search-engine.wasm.br", search::ENGINE_BR),
+        ("search-engine.wasm.gz", search::ENGINE_GZ),
+    ];
     let input = render::SiteInput {
         council,
         listings,

@@ -14,6 +14,12 @@ use std::path::{Path, PathBuf};
 /// The search engine the browser runs, built by `scripts/build-engine.sh` and committed, so a
 /// fresh clone builds sites without the wasm toolchain.
 pub const ENGINE: &[u8] = include_bytes!("../../crates/search-wasm/dist/carepages-search.wasm");
+/// Its brotli and gzip copies, made by the same script (compressing it at best quality
+/// takes seconds, too long for every build).
+pub const ENGINE_BR: &[u8] =
+    include_bytes!("../../crates/search-wasm/dist/carepages-search.wasm.br");
+pub const ENGINE_GZ: &[u8] =
+    include_bytes!("../../crates/search-wasm/dist/carepages-search.wasm.gz");
 
 /// The file name (before hashing) of the index in a site's `assets/`. It is a valid empty
 /// WebAssembly module carrying the index, so hosts that compress `.wasm` compress it too.

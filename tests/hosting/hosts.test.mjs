@@ -91,6 +91,26 @@ for (const [name, base] of hosts) {
       assert.match(css.headers.get('cache-control') || '', /immutable/);
     });
 
+    test('pre-compressed copies are sent to browsers that accept them, and the same bytes arrive', async () => {
+      for (const [pattern, type] of [[/^search-engine\..*\.wasm$/, 'application/wasm'], [/^search-index\..*\.wasm$/, 'application/wasm'], [/^style\..*\.css$/, 'text/css'], [/^search\..*\.js$/, 'text/javascript']]) {
+        const address = find('assets', pattern);
+        const original = fs.readFileSync(path.join(site, address));
+        for (const encoding of name === 'nginx' ? ['gzip'] : ['br', 'gzip']) {
+          const response = await fetch(base + address, { headers: { 'accept-encoding': encoding } });
+          assert.equal(response.status, 200, address);
+          const copy = fs.existsSync(path.join(site, address + (encoding === 'br' ? '.br' : '.gz')));
+          assert.equal(response.headers.get('content-encoding'), copy ? encoding : null, `${address} with ${encoding}`);
+          const got = typeOf({ headers: response.headers });
+          assert.ok(got === type || (type === 'text/javascript' && got === 'application/javascript'), `${address}: ${got}`);
+          // fetch undoes the encoding: what arrives is the file itself.
+          assert.ok(Buffer.from(await response.arrayBuffer()).equals(original), `${address} with ${encoding}`);
+        }
+        const plain = await fetch(base + address, { headers: { 'accept-encoding': 'identity' } });
+        assert.equal(plain.headers.get('content-encoding'), null, `${address} without encoding`);
+        assert.ok(Buffer.from(await plain.arrayBuffer()).equals(original));
+      }
+    });
+
     test('a missing page gets the site\'s 404 page with status 404', async () => {
       const r = await get(base, '/no-such-page/');
       assert.equal(r.status, 404);
