@@ -35,9 +35,14 @@ const TYPES = {
   '.wasm': 'application/wasm', '.xml': 'application/xml', '.txt': 'text/plain', '.jpg': 'image/jpeg', '.svg': 'image/svg+xml',
 };
 
-/** Serves `root` on 127.0.0.1 the way a static host does. Resolves to { url, close }. */
+/**
+ * Serves `root` on 127.0.0.1 the way a static host does. Resolves to { url, requests, close };
+ * `requests` lists the path of every request, in order.
+ */
 export function serve(root) {
+  const requests = [];
   const server = http.createServer((req, res) => {
+    requests.push(new URL(req.url, 'http://x').pathname);
     let rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     if (rel.endsWith('/')) rel += 'index.html';
     const file = path.join(root, path.normalize(rel));
@@ -51,7 +56,7 @@ export function serve(root) {
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
-      resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() });
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, requests, close: () => server.close() });
     });
   });
 }

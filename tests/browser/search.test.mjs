@@ -174,3 +174,26 @@ test('on a 360 x 640 phone the count and the first result with its number are on
   assert.ok(width <= 360, `the page scrolls sideways: ${width}px`);
   await context.close();
 });
+
+test('the engine and index are downloaded once, only for search, and run in a worker', async () => {
+  // Residents on pay-as-you-go data pay for every byte: pages where no search starts fetch
+  // nothing for it, and the search page fetches each file once (its preload and the engine's
+  // download are the same request, and the worker is handed what the page downloaded).
+  const search = (paths) => paths.filter((p) => /search-(engine|index)\./.test(p));
+  const from = server.requests.length;
+  for (const pathname of ['/', '/enterprises/', '/areas/']) {
+    const { page, context } = await open(pathname);
+    await page.waitForLoadState('load');
+    await context.close();
+  }
+  assert.deepEqual(search(server.requests.slice(from)), [], 'home and browse pages fetch no search files');
+
+  const start = server.requests.length;
+  const { page, context, errors } = await open('/search/?q=befriending');
+  await resultNames(page);
+  const fetched = search(server.requests.slice(start)).map((p) => p.replace(/\.[0-9a-f]+\./, '.'));
+  assert.deepEqual(fetched.sort(), ['/assets/search-engine.wasm', '/assets/search-index.wasm']);
+  assert.equal(page.workers().length, 1, 'the engine runs in a Web Worker');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

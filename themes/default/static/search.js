@@ -95,20 +95,30 @@
     return response;
   }
 
-  async function instantiate(url) {
-    const response = await fetchOk(url);
+  /**
+   * Downloads and compiles the engine and downloads the index, both at once. The page does
+   * this, not the worker, so the downloads are the ones the page's <link rel=preload> began
+   * (a worker's own fetch would download every byte a second time), and the engine compiles
+   * while it streams in, off the main thread.
+   */
+  async function download(engineUrl, indexUrl) {
+    const index = fetchOk(indexUrl).then((response) => response.arrayBuffer());
+    const response = await fetchOk(engineUrl);
     const type = response.headers.get('content-type') || '';
-    if (WebAssembly.instantiateStreaming && type.indexOf('application/wasm') === 0) {
-      return (await WebAssembly.instantiateStreaming(response, {})).instance;
-    }
-    return (await WebAssembly.instantiate(await response.arrayBuffer(), {})).instance;
+    const module =
+      WebAssembly.compileStreaming && type.indexOf('application/wasm') === 0
+        ? await WebAssembly.compileStreaming(response)
+        : await WebAssembly.compile(await response.arrayBuffer());
+    return { module: module, index: await index };
+  }
+
+  async function open(module, indexBytes) {
+    return engineFrom(await WebAssembly.instantiate(module, {}), indexBytes);
   }
 
   async function loadEngine(engineUrl, indexUrl) {
-    // Both downloads start at once; the index is opened as soon as both are here.
-    const index = fetchOk(indexUrl).then((response) => response.arrayBuffer());
-    const instance = await instantiate(engineUrl);
-    return engineFrom(instance, await index);
+    const got = await download(engineUrl, indexUrl);
+    return open(got.module, got.index);
   }
 
   /**
@@ -121,8 +131,8 @@
     const problem = (err) => String((err && err.message) || err);
     self.onmessage = (event) => {
       const m = event.data || {};
-      if (m.type === 'load' && !ready) {
-        ready = loadEngine(m.engine, m.index);
+      if (m.type === 'open' && !ready) {
+        ready = open(m.module, m.index);
         ready.then(
           () => self.postMessage({ type: 'ready' }),
           (err) => self.postMessage({ type: 'failed', error: problem(err) })
@@ -150,11 +160,13 @@
 
   /**
    * Starts the engine in a worker where the browser can, else on the page; either way its
-   * `search` answers with a promise.
+   * `search` answers with a promise. The worker starts at once, so it is ready by the time
+   * the engine has arrived.
    */
   function startEngine(engineUrl, indexUrl) {
+    const downloaded = download(engineUrl, indexUrl);
     const onPage = () =>
-      loadEngine(engineUrl, indexUrl).then((engine) => ({
+      downloaded.then((got) => open(got.module, got.index)).then((engine) => ({
         search: (query) => Promise.resolve().then(() => engine.search(query)),
       }));
     if (typeof Worker !== 'function' || !SCRIPT) return onPage();
@@ -191,11 +203,15 @@
         event.preventDefault();
         reject(new Error('the search worker stopped'));
       };
-    });
-    worker.postMessage({
-      type: 'load',
-      engine: new URL(engineUrl, location.href).href,
-      index: new URL(indexUrl, location.href).href,
+      downloaded.then((got) => {
+        // The worker gets the compiled engine and a copy of the index; the page keeps its
+        // own in case the worker fails and the page must search.
+        try {
+          worker.postMessage({ type: 'open', module: got.module, index: got.index });
+        } catch (err) {
+          reject(err);
+        }
+      }, reject);
     });
     // A browser that cannot run the engine in a worker still can on the page.
     return inWorker.catch((err) => {
