@@ -33,7 +33,8 @@ function fixtureIndex() {
   if (process.env.CAREPAGES_FIXTURE_INDEX) return fs.readFileSync(process.env.CAREPAGES_FIXTURE_INDEX);
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'carepages-')), 'fixture-index.wasm');
   execFileSync('cargo', ['run', '--quiet', '-p', 'carepages-search', '--example', 'make-fixture-index', '--', out], {
-    cwd: crate,
+    // The index is built by the carepages workspace, as a site build does, not the engine's.
+    cwd: path.join(crate, '..', '..'),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   return fs.readFileSync(out);
