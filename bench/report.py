@@ -63,6 +63,29 @@ print("\n### Time to first result (median of runs)\n")
 print(HEAD.format("setup"))
 latency_rows(setups, LABEL)
 
+# carepages against Hugo + Pagefind, measured in the same run: the targets of issue 27.
+TARGETS = {"slow4g": 0.6, "3g": 0.8}
+if {"carepages", "hugo-pagefind"} <= set(setups):
+    print("\n### carepages / Hugo + Pagefind, first result (median of runs)\n")
+    print("| profile | carepages | Hugo + Pagefind | ratio | target |")
+    print("|---|---:|---:|---:|---|")
+    for path in sorted(glob.glob(f"{out}/carepages.*.jsonl"), reverse=True):
+        profile = path.split(".")[-2]
+        firsts = {}
+        for s in ("carepages", "hugo-pagefind"):
+            try:
+                firsts[s] = [json.loads(l)["first"] for l in open(f"{out}/{s}.{profile}.jsonl")
+                             if l.startswith("{") and "first" in l]
+            except OSError:
+                firsts[s] = []
+        if not all(firsts.values()):
+            continue
+        cp, hp = med(firsts["carepages"]), med(firsts["hugo-pagefind"])
+        base = profile.removesuffix("-warm")
+        target = ("under 1.5 s" if base == "slow4g" else "–") if profile.endswith("-warm") \
+            else f"at most {TARGETS.get(base, '–')}"
+        print(f"| {profile} | {cp / 1000:.2f} s | {hp / 1000:.2f} s | {cp / hp:.2f} | {target} |")
+
 WHATIFS = {
     "carepages+preload": "carepages + engine/index preloaded in `<head>` (gzip)",
     "carepages+br": "carepages served with brotli",

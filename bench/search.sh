@@ -11,15 +11,17 @@
 #      (bench/downloads.mjs + bench/sizes.py: served, raw, gzip -9, brotli -q 11), browser
 #      console errors, and query times in Chromium after load; then time to first result and
 #      to a new term with ../shared/bench/search_latency.mjs on each network profile;
-#   5. carepages' own engine benchmark in Node (crates/search-wasm/tests/bench.mjs);
-#   6. what-ifs (WHATIF=1): the carepages search page with the engine and index preloaded,
+#   5. the same on a later visit (warm cache) with bench/search_warm.mjs;
+#   6. carepages' own engine benchmark in Node (crates/search-wasm/tests/bench.mjs);
+#   7. what-ifs (WHATIF=1): the carepages search page with the engine and index preloaded,
 #      and carepages and Pagefind (listings) served with brotli instead of gzip;
-#   7. prints the tables (bench/report.py).
+#   8. prints the tables (bench/report.py).
 #
 #   bench/search.sh                    everything, 5 runs per profile
 #   RUNS=3 PROFILES="slow4g" bench/search.sh
 #
 # Environment: RUNS (5), PROFILES ("slow4g 3g"), WHATIF (1: also measure preload and brotli),
+# WARM (1: also time a later visit, with the cache a host allows, bench/search_warm.mjs),
 # WHATIF_PROFILES (the profiles the what-ifs run on: PROFILES), QUERY (gardening), NEXT (dementia),
 # N (1000 listings), WORK (/tmp/carepages-search-bench: corpus, sites, results),
 # BENCH_CACHE (~/.cache/carepages-bench: npm packages), SHARED (../shared/bench),
@@ -193,6 +195,23 @@ for profile in $PROFILES; do
     done
   done
 done
+
+# Later visits: the resident has searched once before, and the browser kept what the host let
+# it keep (bench/search_warm.mjs: hashed files cached for a year, the rest revalidated).
+if [ "${WARM:-1}" = 1 ]; then
+  for profile in $PROFILES; do
+    for round in $(seq "$RUNS"); do
+      for setup in "${setups[@]}"; do
+        IFS='|' read -r name site page sel input mode <<< "$setup"
+        [ "$name" = pagefind-site ] && continue
+        node "$here/search_warm.mjs" "$site" "$page" "$sel" --profile "$profile" --runs 1 \
+          2>> "$out/$name.$profile-warm.log" | grep '^{' >> "$out/$name.$profile-warm.jsonl" ||
+          echo '{"failed": true}' >> "$out/$name.$profile-warm.jsonl"
+        say "$profile warm round $round/$RUNS $name: $(tail -1 "$out/$name.$profile-warm.jsonl")"
+      done
+    done
+  done
+fi
 
 say "carepages engine in Node (crates/search-wasm/tests/bench.mjs) on the built index"
 engine=$(ls "$cp_site"/assets/search-engine.*.wasm)
