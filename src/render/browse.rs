@@ -94,7 +94,15 @@ pub(super) fn list_pages(
         || browse_pages(renderer, labels, nav, views, &card_html),
         || {
             crate::Timings::timed(|| {
-                print_page(renderer, views, nav, today, card_html.fps, &print_entries)
+                print_page(
+                    renderer,
+                    labels,
+                    views,
+                    nav,
+                    today,
+                    card_html.fps,
+                    &print_entries,
+                )
             })
         },
     );

@@ -376,10 +376,9 @@ pub fn render_site_with(
     }
     {
         let correct_on = format!(
-            "{} {} {}",
+            "{} {}",
             labels.text("print_date"),
-            today.day(),
-            labels.month_year(today)
+            labels.day_month_year(today)
         );
         let css = print_site_css(
             &council.settings.base_url,

@@ -4,7 +4,7 @@
 //! the screen, made from an entry rendered once per listing.
 
 use super::navigation::Nav;
-use super::views::{url_segment, ListingView};
+use super::views::{url_segment, Labels, ListingView};
 use super::{fingerprint, PageRenderer, RenderError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -31,6 +31,7 @@ pub(super) const PRINT_PATH: &str = "print/index.html";
 /// from each listing's rendered entry.
 pub(super) fn print_page(
     renderer: &PageRenderer,
+    labels: &Labels,
     views: &[Arc<ListingView>],
     nav: &Nav,
     today: time::Date,
@@ -70,7 +71,7 @@ pub(super) fn print_page(
                 .collect(),
         })
         .collect();
-    let today_long = format!("{} {} {}", today.day(), today.month(), today.year());
+    let today_long = labels.day_month_year(today);
     renderer.render_page(
         &mut renderer.base.clone(),
         PRINT_PATH,

@@ -5,7 +5,7 @@
 //! council's settings. What the council has not written is left out, never invented:
 //! `check` lists it as a to-do (see `standards::settings::go_live_todo`).
 
-use super::views::{long_date, Labels};
+use super::views::Labels;
 use super::{PageRenderer, RenderError};
 use crate::content::CouncilSettings;
 use serde::Serialize;
@@ -35,7 +35,7 @@ pub struct StatementsView {
 }
 
 impl StatementsView {
-    pub fn new(settings: &CouncilSettings, _labels: &Labels) -> StatementsView {
+    pub fn new(settings: &CouncilSettings, labels: &Labels) -> StatementsView {
         let a = &settings.statements.accessibility;
         let p = &settings.statements.privacy;
         StatementsView {
@@ -48,9 +48,9 @@ impl StatementsView {
                 .clone()
                 .filter(|c| ["full", "partial", "not"].contains(&c.as_str())),
             known_problems: a.known_problems.clone(),
-            prepared: a.prepared.as_deref().and_then(long_date),
-            reviewed: a.reviewed.as_deref().and_then(long_date),
-            tested: a.tested.as_deref().and_then(long_date),
+            prepared: a.prepared.as_deref().and_then(|d| labels.long_date(d)),
+            reviewed: a.reviewed.as_deref().and_then(|d| labels.long_date(d)),
+            tested: a.tested.as_deref().and_then(|d| labels.long_date(d)),
             tested_by: a.tested_by.clone(),
             reply_days: a.reply_days,
             dpo_email: p.dpo_email.clone(),

@@ -18,9 +18,15 @@ pub struct Term {
     pub count: usize,
 }
 
+/// Listings are written in English: pages in another language mark the enterprise's own
+/// words with it (`lang="en"`), so screen readers read them with English sounds.
+pub const LISTING_LANGUAGE: &str = "en";
+
 /// A listing as a short card in lists.
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct Card {
+    /// The language the enterprise wrote its name and words in ([`LISTING_LANGUAGE`]).
+    pub lang: &'static str,
     pub name: String,
     pub url: String,
     pub summary: String,
@@ -44,6 +50,8 @@ pub struct Labelled {
 /// Everything the listing page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListingView {
+    /// The language of the enterprise's own words ([`LISTING_LANGUAGE`]).
+    pub lang: &'static str,
     pub slug: String,
     pub id: String,
     pub url: String,
@@ -140,6 +148,16 @@ impl Labels<'_> {
         format!("{month} {}", date.year())
     }
 
+    /// `2026-05-20` as "20 May 2026", with the theme's month names ("20 Mai 2026" in Welsh).
+    pub fn long_date(&self, iso: &str) -> Option<String> {
+        Some(self.day_month_year(iso_date(iso)?))
+    }
+
+    /// "25 November 2026", with the theme's month names.
+    pub fn day_month_year(&self, date: time::Date) -> String {
+        format!("{} {}", date.day(), self.month_year(date))
+    }
+
     pub fn text(&self, key: &str) -> String {
         self.strings
             .get(key)
@@ -212,6 +230,7 @@ pub fn listing_view(
         .map(|k| labels.labelled("new_clients", k));
     let status = labels.labelled("status", &f.status);
     let card = Card {
+        lang: LISTING_LANGUAGE,
         name: f.name.clone(),
         url: url.clone(),
         summary: f.summary.clone(),
@@ -228,9 +247,14 @@ pub fn listing_view(
         phone: f.contact.phone.clone(),
         phone_href: f.contact.phone.as_deref().map(tel_href),
         email: f.contact.email.clone(),
-        last_checked: f.review.last_checked.as_deref().and_then(long_date),
+        last_checked: f
+            .review
+            .last_checked
+            .as_deref()
+            .and_then(|d| labels.long_date(d)),
     };
     ListingView {
+        lang: LISTING_LANGUAGE,
         slug: listing.slug.clone(),
         id: listing.id.clone(),
         url,
@@ -274,7 +298,11 @@ pub fn listing_view(
             .iter()
             .map(|k| labels.labelled("days", k))
             .collect(),
-        last_checked: f.review.last_checked.as_deref().and_then(long_date),
+        last_checked: f
+            .review
+            .last_checked
+            .as_deref()
+            .and_then(|d| labels.long_date(d)),
         last_checked_iso: f.review.last_checked.clone(),
         cqc: f.standards.cqc.as_ref().map(|c| CqcView {
             registered: c.registered,
@@ -404,12 +432,6 @@ pub fn money(amount: f64) -> String {
     }
 }
 
-/// `2026-05-20` as `20 May 2026`.
-pub fn long_date(iso: &str) -> Option<String> {
-    let date = iso_date(iso)?;
-    Some(format!("{} {} {}", date.day(), date.month(), date.year()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,8 +450,21 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_written_out() {
-        assert_eq!(long_date("2026-05-20").as_deref(), Some("20 May 2026"));
+    fn dates_are_written_out_in_the_sites_language() {
+        let english =
+            serde_json::json!({"months": ["January", "February", "March", "April", "May"]});
+        let labels = Labels { strings: &english };
+        assert_eq!(
+            labels.long_date("2026-05-20").as_deref(),
+            Some("20 May 2026")
+        );
+        let welsh =
+            serde_json::json!({"months": ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai"]});
+        let labels = Labels { strings: &welsh };
+        assert_eq!(
+            labels.long_date("2026-02-01").as_deref(),
+            Some("1 Chwefror 2026")
+        );
     }
 
     #[test]

@@ -1,0 +1,233 @@
+//! A council whose first language is Welsh (`languages: [cy]`) gets every word of the site in
+//! Welsh, from the themes' `i18n/cy.yaml`. Builds the demo with Eastbrook (meadow theme, on
+//! top of the default theme) switched to Welsh and reads every page a resident can open.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+
+/// Every string of a theme's `en.yaml` (nested maps and lists included).
+fn strings(value: &serde_yaml::Value, out: &mut Vec<String>) {
+    match value {
+        serde_yaml::Value::String(s) => out.push(s.clone()),
+        serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| strings(v, out)),
+        serde_yaml::Value::Mapping(map) => map.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// The English wording a Welsh page must not show: each literal run of 12 or more characters
+/// between `{placeholders}` of the English strings, unless the Welsh file has it too (names
+/// such as "Open Referral UK" stay as they are).
+fn english_phrases() -> Vec<String> {
+    let mut english = Vec::new();
+    let mut welsh = Vec::new();
+    for theme in ["default", "meadow"] {
+        let dir = repo().join("themes").join(theme).join("i18n");
+        let en: serde_yaml::Value =
+            serde_yaml::from_str(&read(&dir.join("en.yaml"))).expect("en.yaml");
+        let cy: serde_yaml::Value =
+            serde_yaml::from_str(&read(&dir.join("cy.yaml"))).expect("cy.yaml");
+        strings(&en, &mut english);
+        strings(&cy, &mut welsh);
+    }
+    let welsh = welsh.join("\n");
+    let mut phrases: Vec<String> = english
+        .iter()
+        .flat_map(|s| {
+            s.split(['{', '}'])
+                .step_by(2)
+                .map(|part| part.trim_matches(|c: char| c.is_whitespace() || c == ':' || c == '.'))
+                .filter(|part| part.chars().count() >= 12 && !welsh.contains(*part))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    phrases.sort();
+    phrases.dedup();
+    phrases
+}
+
+fn welsh_demo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    copy_dir(&repo().join("content"), &content);
+    let council = content.join("councils/eastbrook.yaml");
+    // A Welsh council writes its own words in Welsh too.
+    let settings = read(&council)
+        .replace("languages: [en]", "languages: [cy]")
+        .replace(
+            "Photos on some listings have short descriptions that do not say everything the photo shows. We are working with the enterprises to improve them by March 2027.",
+            "Mae gan luniau ar rai rhestriadau ddisgrifiadau byr nad ydyn nhw'n dweud popeth sydd yn y llun. Rydyn ni'n gweithio gyda'r mentrau i'w gwella erbyn Mawrth 2027.",
+        );
+    assert!(
+        settings.contains("erbyn Mawrth 2027"),
+        "the demo's known problem is in Welsh"
+    );
+    assert!(
+        settings.contains("languages: [cy]"),
+        "the demo council names its languages"
+    );
+    std::fs::write(&council, settings).expect("write council");
+    let output = dir.path().join("output");
+    let themes = repo().join("themes");
+    let out = run(
+        &["build", "--today", "2026-11-25"],
+        &[
+            ("--content", &content),
+            ("--output", &output),
+            ("--themes", &themes),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = output.join("eastbrook");
+    (dir, site)
+}
+
+/// The text a resident sees or hears on a page: the body's text and every `alt`, `title`,
+/// `aria-label` and `placeholder`, outside the listings' own words (written by enterprises).
+fn page_words(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let own_words = scraper::Selector::parse(".body, [lang=en]").expect("selector");
+    let skip: std::collections::HashSet<_> = doc.select(&own_words).map(|e| e.id()).collect();
+    let mut words = String::new();
+    for node in doc.tree.root().descendants() {
+        if node.ancestors().any(|a| skip.contains(&a.id())) || skip.contains(&node.id()) {
+            continue;
+        }
+        match node.value() {
+            scraper::Node::Text(text) => {
+                let in_script = node.ancestors().any(|a| {
+                    a.value()
+                        .as_element()
+                        .is_some_and(|e| matches!(e.name(), "script" | "style" | "title"))
+                });
+                if !in_script {
+                    words.push_str(text);
+                    words.push(' ');
+                }
+            }
+            scraper::Node::Element(e) => {
+                for attr in ["alt", "title", "aria-label", "placeholder"] {
+                    if let Some(v) = e.attr(attr) {
+                        words.push_str(v);
+                        words.push(' ');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    words.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_welsh_council_gets_every_page_in_welsh_with_no_english_interface_words() {
+    let (_dir, site) = welsh_demo();
+    let phrases = english_phrases();
+    assert!(
+        phrases.len() > 100,
+        "the check knows the English wording: {}",
+        phrases.len()
+    );
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.expect("walk");
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "html") || path.starts_with(site.join("oruk")) {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(&site)
+            .expect("inside")
+            .display()
+            .to_string();
+        let html = read(path);
+        assert!(
+            html.contains("<html lang=\"cy\""),
+            "{rel} says it is in Welsh"
+        );
+        let words = page_words(&html);
+        for month in [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ] {
+            for year in 2020..2031 {
+                let date = format!("{month} {year}");
+                assert!(
+                    !words.contains(&date),
+                    "{rel} shows an English date: {date}"
+                );
+            }
+        }
+        for phrase in &phrases {
+            assert!(
+                !words.contains(phrase.as_str()),
+                "{rel} shows English: “{phrase}”"
+            );
+        }
+        pages += 1;
+    }
+    assert!(pages > 30, "every kind of page was read: {pages}");
+}
+
+#[test]
+fn welsh_pages_have_welsh_words_where_a_resident_looks_first() {
+    let (_dir, site) = welsh_demo();
+    // Apostrophes are written as &#39; in the pages.
+    let page = |path: &Path| read(path).replace("&#39;", "'");
+    let home = page(&site.join("index.html"));
+    assert!(
+        texts(&home, "h1")
+            .iter()
+            .any(|h| h.contains("Beth fyddai'n eich helpu")),
+        "meadow's own Welsh heading"
+    );
+    assert!(home.contains("Neidio i'r prif gynnwys"), "skip link");
+    let listing = first_listing(&site);
+    let html = page(&listing);
+    assert!(
+        html.contains("Beth wnaeth y cyngor ei wirio"),
+        "the trust panel in Welsh"
+    );
+    assert!(
+        html.contains("Rhoi gwybod am broblem gyda'r rhestriad hwn"),
+        "report a problem"
+    );
+    assert!(
+        html.contains("<h1 lang=\"en\">") && html.contains("class=\"body\" lang=\"en\""),
+        "the enterprise's own English words are marked as English"
+    );
+    let not_found = page(&site.join("404.html"));
+    assert!(not_found.contains("Heb ddod o hyd i'r dudalen"));
+    for statement in ["accessibility", "privacy", "cookies"] {
+        let html = page(&site.join(statement).join("index.html"));
+        assert_eq!(texts(&html, "h1").len(), 1);
+        assert!(
+            !html.contains("This site sets no cookies"),
+            "{statement} is in Welsh"
+        );
+    }
+}
+
+fn first_listing(site: &Path) -> std::path::PathBuf {
+    let dir = site.join("enterprises");
+    let mut listings: Vec<_> = std::fs::read_dir(&dir)
+        .expect("enterprises/")
+        .filter_map(|e| e.ok().map(|e| e.path().join("index.html")))
+        .filter(|p| p.exists() && p.parent() != Some(dir.as_path()))
+        .collect();
+    listings.sort();
+    listings.into_iter().next().expect("a listing page")
+}
