@@ -130,6 +130,7 @@ contact:
 cost:
   - {{amount: 18.00, unit: hour, description: "Minimum one hour"}}
 payment_accepted: [self_funded, direct_payment]
+languages: [en]                   # the languages you can support someone in: en, cy (Welsh), bfi (BSL)…
 availability:
   taking_new_clients: "yes"       # yes, limited or no
   days: [mon, tue, wed, thu, fri]

@@ -231,3 +231,22 @@ fn first_listing(site: &Path) -> std::path::PathBuf {
     listings.sort();
     listings.into_iter().next().expect("a listing page")
 }
+
+#[test]
+fn a_listing_names_the_languages_it_works_in_in_the_sites_own_language() {
+    let (_dir, site) = welsh_demo();
+    let welsh =
+        read(&site.join("enterprises/frome-friendly-visits/index.html")).replace("&#39;", "'");
+    assert!(welsh.contains("Ieithoedd maen nhw'n gweithio ynddyn nhw"));
+    assert!(
+        welsh.contains("<li>Saesneg</li><li>Pwyleg</li>"),
+        "in the listing's order"
+    );
+    let (dir, _) = built_demo();
+    let english = read(
+        &dir.path()
+            .join("output/eastbrook/enterprises/frome-friendly-visits/index.html"),
+    );
+    assert!(english.contains("Languages they work in"));
+    assert!(english.contains("<li>English</li><li>Polish</li>"));
+}

@@ -92,6 +92,28 @@ pub struct Brand {
     pub logo: Option<String>,
 }
 
+/// The languages a listing may say it works in: ISO 639-1 codes, and ISO 639-3 `bfi` for
+/// British Sign Language (which has no two-letter code), with their English names for the
+/// Open Referral feed. The schema's `languages` list must name the same codes (a test checks).
+pub const LANGUAGES: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("cy", "Welsh"),
+    ("bfi", "British Sign Language"),
+    ("ar", "Arabic"),
+    ("bn", "Bengali"),
+    ("gu", "Gujarati"),
+    ("hi", "Hindi"),
+    ("pa", "Punjabi"),
+    ("pl", "Polish"),
+    ("pt", "Portuguese"),
+    ("ro", "Romanian"),
+    ("so", "Somali"),
+    ("es", "Spanish"),
+    ("tr", "Turkish"),
+    ("ur", "Urdu"),
+    ("zh", "Chinese"),
+];
+
 /// The front matter of one enterprise listing. Enumerated values (support types and so on)
 /// stay as their keys: the schema, which is data, decides which keys exist, and the theme's
 /// translation file gives each a label.
@@ -111,6 +133,9 @@ pub struct FrontMatter {
     pub cost: Vec<Cost>,
     #[serde(default)]
     pub payment_accepted: Vec<String>,
+    /// The languages the enterprise can support someone in, as codes ([`LANGUAGES`]).
+    #[serde(default)]
+    pub languages: Vec<String>,
     #[serde(default)]
     pub availability: Availability,
     #[serde(default)]

@@ -42,8 +42,10 @@
 //! The UK profile removes `phones` from `contact` and `service`, and `currency` from
 //! `cost_option`. The phone number is how most residents reach a micro-enterprise, so each
 //! contact carries HSDS 3.0's `phones` (each entry shaped as the profile's `phone` object)
-//! and each cost option HSDS 3.0's `currency: "GBP"`. The official schemas allow extra
-//! fields, so the documents still validate; a strict UK consumer simply ignores them.
+//! and each cost option HSDS 3.0's `currency: "GBP"`. The profile's `language` keeps only
+//! its ids, which would say nothing, so each language also carries HSDS 3.0's `name` and
+//! `code` (ISO 639-1, or ISO 639-3 `bfi` for British Sign Language). The official schemas
+//! allow extra fields, so the documents still validate; a strict UK consumer ignores them.
 
 use crate::content::FrontMatter;
 use crate::standards::{Council, Listing};
@@ -389,6 +391,8 @@ struct Service<'a> {
     #[serde(skip_serializing_if = "absent")]
     email: Option<String>,
     id: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    languages: &'a [Language],
     last_modified: String,
     #[serde(skip_serializing_if = "blank")]
     name: &'a str,
@@ -412,6 +416,7 @@ impl Service<'_> {
             attributes: &[],
             contacts: &[],
             cost_options: &[],
+            languages: &[],
             schedules: &[],
             service_areas: &[],
             ..self
@@ -424,6 +429,7 @@ struct ServiceParts {
     attributes: Vec<Attribute>,
     contacts: Vec<Contact>,
     cost_options: Vec<CostOption>,
+    languages: Vec<Language>,
     schedules: Vec<Schedule>,
     service_areas: Vec<ServiceArea>,
 }
@@ -435,6 +441,7 @@ impl ServiceParts {
             attributes: attributes(id, f),
             contacts: contacts(id, f),
             cost_options: cost_options(id, f),
+            languages: languages(id, f),
             schedules: schedules(id, f),
             service_areas: service_areas(id, council, f),
         }
@@ -479,6 +486,7 @@ fn service<'a>(
         schedules: &parts.schedules,
         service_areas: &parts.service_areas,
         cost_options: &parts.cost_options,
+        languages: &parts.languages,
         contacts: &parts.contacts,
         attributes: &parts.attributes,
     }
@@ -695,6 +703,35 @@ fn cost_options(service: &Uuid, f: &FrontMatter) -> Vec<CostOption> {
             amount_description: per_unit(&c.unit),
             option: c.description.as_deref().map(|d| d.trim().to_string()),
             currency: "GBP",
+        })
+        .collect()
+}
+
+/// A language the service is offered in (HSDS 3.0 `language`: the code is ISO 639-1, or
+/// ISO 639-3 where there is no two-letter code, as for British Sign Language).
+#[derive(serde::Serialize)]
+struct Language {
+    code: &'static str,
+    id: String,
+    name: &'static str,
+    service_id: String,
+}
+
+/// The languages the listing says it works in, in the order it gives them. A code the
+/// schema does not know is left out (`check` has already reported it).
+fn languages(service: &Uuid, f: &FrontMatter) -> Vec<Language> {
+    f.languages
+        .iter()
+        .filter_map(|code| {
+            crate::content::LANGUAGES
+                .iter()
+                .find(|(known, _)| known == code)
+        })
+        .map(|&(code, name)| Language {
+            code,
+            id: child_id(service, "language", code).to_string(),
+            name,
+            service_id: service.to_string(),
         })
         .collect()
 }
@@ -1146,6 +1183,7 @@ mod tests {
             variant(kindly, "paused-care", |l| {
                 l.front.name = "Paused Care".into();
                 l.front.status = "paused".into();
+                l.front.languages = vec!["cy".into(), "bfi".into(), "en".into()];
                 l.front.support_types =
                     vec!["personal_care".into(), "home_help".into(), "meals".into()];
                 l.front.standards.cqc = Some(Cqc {
@@ -1271,8 +1309,12 @@ mod tests {
         /// Every property written is one the official schema declares, apart from the
         /// HSDS 3.0 fields the UK profile leaves out (see the module notes).
         fn undeclared(&self, file: &str, instance: &Value, at: &str, out: &mut Vec<String>) {
-            const ALLOWED_EXTRAS: [(&str, &str); 2] =
-                [("contact.json", "phones"), ("cost_option.json", "currency")];
+            const ALLOWED_EXTRAS: [(&str, &str); 4] = [
+                ("contact.json", "phones"),
+                ("cost_option.json", "currency"),
+                ("language.json", "name"),
+                ("language.json", "code"),
+            ];
             let Some(schema) = self.files.get(file) else {
                 return out.push(format!("{at}: no schema {file}"));
             };
@@ -1431,6 +1473,42 @@ mod tests {
         assert_eq!(docs.len(), 2 + listings.len());
         let found = problems(&schemas, &docs);
         assert!(found.is_empty(), "{}", found.join("\n"));
+    }
+
+    #[test]
+    fn a_service_records_the_languages_it_is_offered_in() {
+        let dir = fixture();
+        let extra = varied(&dir);
+        let listings: Vec<&Listing> = extra.iter().collect();
+        let docs = documents(council(&dir), &listings, TODAY);
+        let paused = extra
+            .iter()
+            .find(|l| l.slug == "paused-care")
+            .expect("paused-care");
+        let s = doc_for(&docs, &paused.id);
+        let langs = s["languages"].as_array().expect("languages");
+        let codes: Vec<&str> = langs.iter().filter_map(|l| l["code"].as_str()).collect();
+        assert_eq!(codes, ["cy", "bfi", "en"], "in the listing's order");
+        assert_eq!(langs[0]["name"], "Welsh");
+        assert_eq!(langs[1]["name"], "British Sign Language");
+        assert_eq!(langs[0]["service_id"], s["id"]);
+        assert_ne!(langs[0]["id"], langs[1]["id"]);
+    }
+
+    #[test]
+    fn the_schema_offers_exactly_the_languages_the_feed_can_name() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("content/schema/enterprise.schema.json");
+        let schema: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("schema")).expect("json");
+        let offered: Vec<&str> = schema["properties"]["languages"]["items"]["enum"]
+            .as_array()
+            .expect("languages enum")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let named: Vec<&str> = crate::content::LANGUAGES.iter().map(|(c, _)| *c).collect();
+        assert_eq!(offered, named);
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub struct ListingView {
     pub contact: ContactView,
     pub costs: Vec<CostView>,
     pub payments: Vec<Labelled>,
+    /// The languages the enterprise works in, named in the site's language.
+    pub languages: Vec<Labelled>,
     pub new_clients: Option<Labelled>,
     pub days: Vec<Labelled>,
     pub last_checked: Option<String>,
@@ -290,6 +292,11 @@ pub fn listing_view(
             .payment_accepted
             .iter()
             .map(|k| labels.labelled("payments", k))
+            .collect(),
+        languages: f
+            .languages
+            .iter()
+            .map(|k| labels.labelled("languages", k))
             .collect(),
         new_clients,
         days: f
