@@ -23,6 +23,23 @@ export function buildDemo() {
   return out;
 }
 
+/**
+ * The demo with Eastbrook's first language switched to Welsh, built by the release binary
+ * (which CI has built by now; else cargo builds it). Returns the Welsh Eastbrook site folder.
+ */
+export function buildWelshDemo() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carepages-welsh-'));
+  fs.cpSync(path.join(repo, 'content'), path.join(dir, 'content'), { recursive: true });
+  const council = path.join(dir, 'content', 'councils', 'eastbrook.yaml');
+  fs.writeFileSync(council, fs.readFileSync(council, 'utf8').replace('languages: [en]', 'languages: [cy]'));
+  const args = ['build', '--today', '2026-11-25', '--content', path.join(dir, 'content'),
+    '--output', path.join(dir, 'output'), '--themes', path.join(repo, 'themes')];
+  const bin = path.join(repo, 'target', 'release', 'carepages');
+  if (fs.existsSync(bin)) execFileSync(bin, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  else execFileSync('cargo', ['run', '--release', '--quiet', '--', ...args], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  return path.join(dir, 'output', 'eastbrook');
+}
+
 /** The carepages CLI's search, for comparing with the browser. */
 export function cliSearch(site, council, query) {
   const bin = path.join(repo, 'target', 'release', 'carepages');

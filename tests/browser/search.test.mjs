@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { buildDemo, serve, launch, cliSearch, axe } from './harness.mjs';
+import { buildDemo, buildWelshDemo, serve, launch, cliSearch, axe } from './harness.mjs';
 
 let site, server, browser;
 
@@ -196,4 +196,26 @@ test('the engine and index are downloaded once, only for search, and run in a wo
   assert.equal(page.workers().length, 1, 'the engine runs in a Web Worker');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('on a Welsh site the search speaks Welsh and marks the English listings as English', async () => {
+  const welsh = await serve(buildWelshDemo());
+  // axe is injected as a script, which the site's own Content-Security-Policy forbids.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await page.goto(welsh.url + '/search/?q=garden');
+    await page.waitForSelector('#search-results li .search-result-name a');
+    assert.equal(await page.getAttribute('html', 'lang'), 'cy');
+    assert.match(await page.textContent('#search-status'), /canlyniad/, 'the count is in Welsh');
+    assert.equal(await page.getAttribute('#search-results li .search-result-name', 'lang'), 'en');
+    const violations = await axe(page);
+    assert.deepEqual(violations, [], `the Welsh search page: ${JSON.stringify(violations, null, 1)}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    welsh.close();
+  }
 });

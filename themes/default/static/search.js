@@ -22,6 +22,8 @@
   'use strict';
 
   const DEBOUNCE_MS = 150;
+  // The language listings are written in (src/render/views.rs, LISTING_LANGUAGE).
+  const LISTING_LANGUAGE = 'en';
   const PAGE_SIZE = 50;
   const MESSAGES = {
     yes: 'Taking new clients',
@@ -388,7 +390,14 @@
       link.href = new URL(hit.url, root).href;
       heading.appendChild(link);
       item.appendChild(heading);
-      if (hit.summary) item.appendChild(element('p', 'search-result-summary', hit.summary));
+      const summary = hit.summary ? element('p', 'search-result-summary', hit.summary) : null;
+      if (summary) item.appendChild(summary);
+      // Listings are written in English: on a page in another language their own words are
+      // marked, as the built pages mark them, so screen readers read them with English sounds.
+      if (document.documentElement.lang !== LISTING_LANGUAGE) {
+        heading.lang = LISTING_LANGUAGE;
+        if (summary) summary.lang = LISTING_LANGUAGE;
+      }
       if (hit.towns.length) {
         const towns = format(messages.areas, { towns: hit.towns.join(', ') });
         item.appendChild(element('p', 'search-result-areas', towns));
