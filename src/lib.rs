@@ -226,7 +226,7 @@ impl Prepared {
             opts,
             council,
             &listings,
-            &self.themes[&council.settings.theme],
+            &self.themes[&theme_key(council)],
             &self.synonyms[&council.id],
             sink,
             memo,
@@ -394,18 +394,29 @@ fn load_themes(
     let mut problems = Vec::new();
     for council in councils {
         let name = &council.settings.theme;
-        if themes.contains_key(name) {
+        let lang = site_language(council);
+        let key = theme_key(council);
+        if themes.contains_key(&key) {
             continue;
         }
-        let lang = council
-            .settings
-            .languages
-            .first()
-            .map(String::as_str)
-            .unwrap_or("en");
         match render::Theme::load(themes_dir, name, lang) {
             Ok(theme) => {
-                themes.insert(name.clone(), theme);
+                themes.insert(key, theme);
+            }
+            Err(render::ThemeError::NoLanguage { .. }) => {
+                let (line, column) = council.language_position;
+                problems.push(
+                    Diagnostic::error(
+                        &council.file,
+                        "unknown-language",
+                        format!("The theme `{name}` has no words in the language `{lang}`."),
+                    )
+                    .field("languages[0]")
+                    .at(line, column)
+                    .help(format!(
+                        "Write en for English or cy for Welsh first, or add the theme's words in this language as themes/{name}/i18n/{lang}.yaml."
+                    )),
+                );
             }
             Err(render::ThemeError::Missing { found, .. }) => {
                 let (line, column) = council.theme_position;
@@ -432,6 +443,22 @@ fn load_themes(
         }
     }
     Ok((themes, problems))
+}
+
+/// The language a council's site is built in: the first of its `languages:`, else English.
+fn site_language(council: &standards::Council) -> &str {
+    council
+        .settings
+        .languages
+        .first()
+        .map(String::as_str)
+        .unwrap_or("en")
+}
+
+/// Themes are loaded once per theme and language: two councils on one theme in different
+/// languages each get their own words.
+fn theme_key(council: &standards::Council) -> String {
+    format!("{}/{}", council.settings.theme, site_language(council))
 }
 
 /// What the preview remembers of one council's last build, so that the build after a save

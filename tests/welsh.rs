@@ -250,3 +250,58 @@ fn a_listing_names_the_languages_it_works_in_in_the_sites_own_language() {
     assert!(english.contains("Languages they work in"));
     assert!(english.contains("<li>English</li><li>Polish</li>"));
 }
+
+/// The demo with Eastbrook's settings changed by `change`, built; the run's output and folder.
+fn demo_with(change: impl Fn(String) -> String) -> (tempfile::TempDir, std::process::Output) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    copy_dir(&repo().join("content"), &content);
+    let council = content.join("councils/eastbrook.yaml");
+    std::fs::write(&council, change(read(&council))).expect("write council");
+    let output = dir.path().join("output");
+    let themes = repo().join("themes");
+    let out = run(
+        &["build", "--today", "2026-11-25"],
+        &[
+            ("--content", &content),
+            ("--output", &output),
+            ("--themes", &themes),
+        ],
+    );
+    (dir, out)
+}
+
+#[test]
+fn two_councils_on_one_theme_each_get_their_own_language() {
+    let (dir, out) = demo_with(|s| {
+        s.replace("theme: meadow", "theme: default")
+            .replace("languages: [en]", "languages: [cy]")
+    });
+    assert!(out.status.success(), "{}", stderr(&out));
+    let westmoor = read(&dir.path().join("output/westmoor/index.html"));
+    let eastbrook = read(&dir.path().join("output/eastbrook/index.html"));
+    assert!(westmoor.contains("<html lang=\"en\"") && westmoor.contains("Skip to main content"));
+    assert!(
+        eastbrook.contains("<html lang=\"cy\"")
+            && eastbrook.contains("Neidio i&#39;r prif gynnwys")
+    );
+}
+
+#[test]
+fn a_language_the_theme_has_no_words_in_is_named_with_its_line_and_a_fix() {
+    let (dir, out) = demo_with(|s| s.replace("languages: [en]", "languages: [fr]"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("unknown-language"), "{err}");
+    assert!(
+        err.contains("The theme `meadow` has no words in the language `fr`."),
+        "{err}"
+    );
+    assert!(err.contains("eastbrook.yaml:28:13"), "{err}");
+    assert!(err.contains("themes/meadow/i18n/fr.yaml"), "{err}");
+    assert!(!err.contains("{{"), "no template is quoted: {err}");
+    assert!(
+        !dir.path().join("output/eastbrook").exists(),
+        "nothing was published"
+    );
+}

@@ -32,6 +32,8 @@ pub enum ThemeError {
         dir: String,
         found: String,
     },
+    #[error("theme \"{name}\" has no words in the language \"{lang}\" (no i18n/{lang}.yaml)")]
+    NoLanguage { name: String, lang: String },
     #[error("{path} was not read: {why}")]
     Read {
         path: String,
@@ -132,6 +134,15 @@ impl Theme {
                 (Ok(_), other) => other,
             }
         })?;
+        // A language the theme has no words for would fail on the first page with a template
+        // error; say so plainly instead.
+        if strings.as_object().is_none_or(|o| o.is_empty()) {
+            return Err(ThemeError::NoLanguage {
+                name: name.to_string(),
+                lang: lang.to_string(),
+            });
+        }
+
         Ok(Theme {
             name: name.to_string(),
             tera,

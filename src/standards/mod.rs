@@ -26,6 +26,9 @@ pub struct Council {
     pub file: PathBuf,
     /// Where `theme:` is written, to point at it when the theme does not exist.
     pub theme_position: (usize, usize),
+    /// Where the first of `languages:` is written (or the file's start), for a language the
+    /// theme has no words in.
+    pub language_position: (usize, usize),
     /// The council's logo, read and made safe to publish.
     pub logo: Option<settings::Logo>,
 }
@@ -263,6 +266,10 @@ pub fn validate_keeping_checker(
                     settings,
                     file: file.source.path.clone(),
                     theme_position: file.source.locate(&[PathStep::Key("theme".into())], false),
+                    language_position: file.source.locate(
+                        &[PathStep::Key("languages".into()), PathStep::Index(0)],
+                        false,
+                    ),
                     logo,
                 })
             }
