@@ -305,3 +305,36 @@ fn a_language_the_theme_has_no_words_in_is_named_with_its_line_and_a_fix() {
         "nothing was published"
     );
 }
+
+#[test]
+fn a_listing_with_welsh_words_shows_them_on_a_welsh_site_and_others_say_they_are_in_english() {
+    let (_dir, site) = welsh_demo();
+    let page = |rel: &str| read(&site.join(rel)).replace("&#39;", "'");
+    let translated = page("enterprises/frome-friendly-visits/index.html");
+    assert!(translated.contains("<p class=\"lead\" lang=\"cy\">Ymweliadau cwmnïaeth"));
+    assert!(
+        translated.contains("lang=\"cy\"><p>Rwy’n ymweld"),
+        "the Welsh description"
+    );
+    assert!(
+        translated.contains("<h1 lang=\"en\">Frome Friendly Visits</h1>"),
+        "the name is as written"
+    );
+    assert!(!translated.contains("class=\"untranslated\""));
+    let english = page("enterprises/calm-hands-therapies/index.html");
+    assert!(english.contains("<p class=\"lead\" lang=\"en\">"));
+    assert!(english.contains("<p class=\"untranslated\">Nid yw'r fenter hon wedi ysgrifennu"));
+    let cards = page("support/companionship/index.html");
+    assert!(
+        cards.contains("<p lang=\"cy\">Ymweliadau cwmnïaeth"),
+        "the card too"
+    );
+    // The English site shows the English words, with no note.
+    let (dir, _) = built_demo();
+    let en = read(
+        &dir.path()
+            .join("output/eastbrook/enterprises/frome-friendly-visits/index.html"),
+    );
+    assert!(en.contains("<p class=\"lead\" lang=\"en\">Companionship visits"));
+    assert!(!en.contains("Ymweliadau") && !en.contains("class=\"untranslated\""));
+}

@@ -145,6 +145,19 @@ pub struct FrontMatter {
     #[serde(default)]
     pub consent: Consent,
     pub photo: Option<Photo>,
+    /// The listing's own words in Welsh, for a council whose site is in Welsh.
+    pub welsh: Option<Welsh>,
+}
+
+/// A listing's words in Welsh, kept beside the English ones in the same file. Any left out
+/// are shown in English on a Welsh site, marked as English.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Welsh {
+    /// Only where the Welsh name differs.
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    /// The description, in Markdown, as the English one below the front matter.
+    pub description: Option<String>,
 }
 
 fn active() -> String {

@@ -22,11 +22,66 @@ pub struct Term {
 /// words with it (`lang="en"`), so screen readers read them with English sounds.
 pub const LISTING_LANGUAGE: &str = "en";
 
+/// The listing's own words in the site's language where it has them: a site in Welsh
+/// (`languages: [cy]`) shows a listing's `welsh:` text, each part falling back to English.
+struct ListingWords<'a> {
+    lang: &'static str,
+    untranslated: bool,
+    name_lang: &'static str,
+    name: String,
+    summary: String,
+    description: &'a str,
+    description_lang: &'static str,
+}
+
+impl<'a> ListingWords<'a> {
+    fn for_site(listing: &'a Listing, council: &Council) -> ListingWords<'a> {
+        let f = &listing.front;
+        let site = council
+            .settings
+            .languages
+            .first()
+            .map_or("en", String::as_str);
+        let welsh = f.welsh.as_ref().filter(|_| site == "cy");
+        match welsh.and_then(|w| w.summary.as_deref().map(|summary| (w, summary))) {
+            Some((w, summary)) => ListingWords {
+                lang: "cy",
+                untranslated: false,
+                name_lang: if w.name.is_some() {
+                    "cy"
+                } else {
+                    LISTING_LANGUAGE
+                },
+                name: w.name.clone().unwrap_or_else(|| f.name.clone()),
+                summary: summary.to_string(),
+                description: w.description.as_deref().unwrap_or(&listing.body),
+                description_lang: if w.description.is_some() {
+                    "cy"
+                } else {
+                    LISTING_LANGUAGE
+                },
+            },
+            None => ListingWords {
+                lang: LISTING_LANGUAGE,
+                untranslated: site != LISTING_LANGUAGE,
+                name_lang: LISTING_LANGUAGE,
+                name: f.name.clone(),
+                summary: f.summary.clone(),
+                description: &listing.body,
+                description_lang: LISTING_LANGUAGE,
+            },
+        }
+    }
+}
+
 /// A listing as a short card in lists.
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct Card {
-    /// The language the enterprise wrote its name and words in ([`LISTING_LANGUAGE`]).
+    /// The language of the name and summary shown: the site's, where the listing has them
+    /// in it, else [`LISTING_LANGUAGE`].
     pub lang: &'static str,
+    /// The language of the name shown: English unless the listing gives a Welsh name.
+    pub name_lang: &'static str,
     pub name: String,
     pub url: String,
     pub summary: String,
@@ -50,13 +105,18 @@ pub struct Labelled {
 /// Everything the listing page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListingView {
-    /// The language of the enterprise's own words ([`LISTING_LANGUAGE`]).
+    /// The language of the enterprise's own words as shown (see [`Card::lang`]).
     pub lang: &'static str,
+    /// On a site in another language, the listing has no words in it yet.
+    pub untranslated: bool,
+    pub name_lang: &'static str,
     pub slug: String,
     pub id: String,
     pub url: String,
     pub name: String,
     pub summary: String,
+    /// The language of the description shown.
+    pub body_lang: &'static str,
     pub body_html: String,
     pub status: Labelled,
     pub support_types: Vec<Term>,
@@ -231,11 +291,13 @@ pub fn listing_view(
         .as_deref()
         .map(|k| labels.labelled("new_clients", k));
     let status = labels.labelled("status", &f.status);
+    let words = ListingWords::for_site(listing, council);
     let card = Card {
-        lang: LISTING_LANGUAGE,
-        name: f.name.clone(),
+        lang: words.lang,
+        name_lang: words.name_lang,
+        name: words.name.clone(),
         url: url.clone(),
-        summary: f.summary.clone(),
+        summary: words.summary.clone(),
         towns: towns
             .iter()
             .map(|t| t.label.as_str())
@@ -256,13 +318,16 @@ pub fn listing_view(
             .and_then(|d| labels.long_date(d)),
     };
     ListingView {
-        lang: LISTING_LANGUAGE,
+        lang: words.lang,
+        untranslated: words.untranslated,
+        name_lang: words.name_lang,
         slug: listing.slug.clone(),
         id: listing.id.clone(),
         url,
-        name: f.name.clone(),
-        summary: f.summary.clone(),
-        body_html: markdown::to_safe_html(&listing.body),
+        name: words.name,
+        summary: words.summary,
+        body_lang: words.description_lang,
+        body_html: markdown::to_safe_html(words.description),
         status,
         support_types: f
             .support_types
