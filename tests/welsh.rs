@@ -338,3 +338,53 @@ fn a_listing_with_welsh_words_shows_them_on_a_welsh_site_and_others_say_they_are
     assert!(en.contains("<p class=\"lead\" lang=\"en\">Companionship visits"));
     assert!(!en.contains("Ymweliadau") && !en.contains("class=\"untranslated\""));
 }
+
+#[test]
+fn check_lists_the_listings_a_welsh_site_shows_in_english_as_a_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    copy_dir(&repo().join("content"), &content);
+    let council = content.join("councils/eastbrook.yaml");
+    let settings = read(&council).replace("languages: [en]", "languages: [cy]");
+    std::fs::write(&council, settings).expect("write council");
+    let out = run(
+        &["check", "--today", "2026-11-25", "--format", "json"],
+        &[("--content", &content)],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a to-do never fails the check: {}",
+        stderr(&out)
+    );
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json report");
+    let todo: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "welsh-missing")
+        .collect();
+    let files: Vec<&str> = todo.iter().filter_map(|d| d["file"].as_str()).collect();
+    assert!(
+        files.iter().any(|f| f.ends_with("calm-hands-therapies.md")),
+        "{text}"
+    );
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.ends_with("frome-friendly-visits.md")),
+        "it has Welsh words"
+    );
+    assert!(
+        files.iter().all(|f| !f.contains("westmoor")),
+        "only Eastbrook's listings"
+    );
+    let first = todo[0];
+    assert_eq!(first["field"], "welsh.summary");
+    assert_eq!(first["severity"], "warning");
+    assert!(first["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("Eastbrook District Council"));
+}

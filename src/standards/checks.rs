@@ -182,6 +182,41 @@ pub fn open_data_gaps(
     }
 }
 
+/// A listing shown on a council site in Welsh that has no Welsh summary yet: shown there in
+/// English with a note. A to-do for the council, never a reason to withhold.
+pub fn welsh_gaps(
+    source: &SourceFile,
+    front: &FrontMatter,
+    welsh_councils: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) {
+    if welsh_councils.is_empty() || front.status == "closed" {
+        return;
+    }
+    let has_summary = front
+        .welsh
+        .as_ref()
+        .and_then(|w| w.summary.as_deref())
+        .is_some_and(|s| !s.trim().is_empty());
+    if has_summary {
+        return;
+    }
+    let (line, column) = source.locate(&[PathStep::Key("summary".into())], false);
+    problems.push(
+        Diagnostic::warning(
+            &source.path,
+            "welsh-missing",
+            format!(
+                "This listing has no Welsh summary, so the Welsh site of {} shows it in English, with a note that it is not in Welsh yet.",
+                welsh_councils.join(", ")
+            ),
+        )
+        .field("welsh.summary")
+        .at(line, column)
+        .help("Add the listing's words in Welsh under welsh: (summary: and description:), next to the English. The listing is published either way."),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

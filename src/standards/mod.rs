@@ -379,6 +379,14 @@ impl Checker {
             &mut problems,
         );
         checks::open_data_gaps(&file.source, &front, rules.today, &mut problems);
+        let welsh_councils: Vec<&str> = front
+            .councils
+            .iter()
+            .filter_map(|id| council_index.get(id.as_str()))
+            .filter(|c| c.settings.languages.first().is_some_and(|l| l == "cy"))
+            .map(|c| c.settings.name.as_str())
+            .collect();
+        checks::welsh_gaps(&file.source, &front, &welsh_councils, &mut problems);
         let fingerprint = fingerprint(&file.source.path, &file.source.text);
         let name_key = front.name.to_lowercase();
         let listing = Listing {
