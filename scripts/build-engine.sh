@@ -30,7 +30,12 @@ case "${1:-}" in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+checkout="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The engine is a workspace of its own, and cargo hashes the absolute path of a path
+# dependency outside it (crates/search) into every crate's symbol names, which changes the
+# bytes. So the build always reads the checkout through the same path: a link at a fixed place.
+root=/tmp/carepages-engine-checkout
+ln -sfn "$checkout" "$root"
 crate="$root/crates/search-wasm"
 dist="$crate/dist/carepages-search.wasm"
 target_dir="${ENGINE_TARGET_DIR:-$root/target/engine}"
@@ -58,7 +63,7 @@ export CARGO_PROFILE_RELEASE_INCREMENTAL=false
 # getrandom has no source of randomness here; only index writing would ask for one.
 # Source paths end up in panic locations: make them the same for every checkout.
 export RUSTFLAGS="--cfg getrandom_backend=\"unsupported\" \
---remap-path-prefix=$root=/carepages \
+--remap-path-prefix=$root=/carepages --remap-path-prefix=$checkout=/carepages \
 --remap-path-prefix=$cargo_home/registry/src=/cargo"
 unset CARGO_ENCODED_RUSTFLAGS RUSTC_WRAPPER CARGO_BUILD_RUSTFLAGS || true
 
