@@ -50,38 +50,26 @@ fn english_phrases() -> Vec<String> {
 }
 
 fn welsh_demo() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let content = dir.path().join("content");
-    copy_dir(&repo().join("content"), &content);
-    let council = content.join("councils/eastbrook.yaml");
-    // A Welsh council writes its own words in Welsh too.
-    let settings = read(&council)
-        .replace("languages: [en]", "languages: [cy]")
-        .replace(
-            "Photos on some listings have short descriptions that do not say everything the photo shows. We are working with the enterprises to improve them by March 2027.",
-            "Mae gan luniau ar rai rhestriadau ddisgrifiadau byr nad ydyn nhw'n dweud popeth sydd yn y llun. Rydyn ni'n gweithio gyda'r mentrau i'w gwella erbyn Mawrth 2027.",
+    let (dir, out) = demo_with(|settings| {
+        // A Welsh council writes its own words in Welsh too.
+        let settings = settings
+            .replace("languages: [en]", "languages: [cy]")
+            .replace(
+                "Photos on some listings have short descriptions that do not say everything the photo shows. We are working with the enterprises to improve them by March 2027.",
+                "Mae gan luniau ar rai rhestriadau ddisgrifiadau byr nad ydyn nhw'n dweud popeth sydd yn y llun. Rydyn ni'n gweithio gyda'r mentrau i'w gwella erbyn Mawrth 2027.",
+            );
+        assert!(
+            settings.contains("erbyn Mawrth 2027"),
+            "the demo's known problem is in Welsh"
         );
-    assert!(
-        settings.contains("erbyn Mawrth 2027"),
-        "the demo's known problem is in Welsh"
-    );
-    assert!(
-        settings.contains("languages: [cy]"),
-        "the demo council names its languages"
-    );
-    std::fs::write(&council, settings).expect("write council");
-    let output = dir.path().join("output");
-    let themes = repo().join("themes");
-    let out = run(
-        &["build", "--today", "2026-11-25"],
-        &[
-            ("--content", &content),
-            ("--output", &output),
-            ("--themes", &themes),
-        ],
-    );
+        assert!(
+            settings.contains("languages: [cy]"),
+            "the demo council names its languages"
+        );
+        settings
+    });
     assert!(out.status.success(), "{}", stderr(&out));
-    let site = output.join("eastbrook");
+    let site = dir.path().join("output/eastbrook");
     (dir, site)
 }
 
@@ -242,11 +230,7 @@ fn a_listing_names_the_languages_it_works_in_in_the_sites_own_language() {
         welsh.contains("<li>Saesneg</li><li>Pwyleg</li>"),
         "in the listing's order"
     );
-    let (dir, _) = built_demo();
-    let english = read(
-        &dir.path()
-            .join("output/eastbrook/enterprises/frome-friendly-visits/index.html"),
-    );
+    let english = english_frome_page();
     assert!(english.contains("Languages they work in"));
     assert!(english.contains("<li>English</li><li>Polish</li>"));
 }
@@ -330,11 +314,7 @@ fn a_listing_with_welsh_words_shows_them_on_a_welsh_site_and_others_say_they_are
         "the card too"
     );
     // The English site shows the English words, with no note.
-    let (dir, _) = built_demo();
-    let en = read(
-        &dir.path()
-            .join("output/eastbrook/enterprises/frome-friendly-visits/index.html"),
-    );
+    let en = english_frome_page();
     assert!(en.contains("<p class=\"lead\" lang=\"en\">Companionship visits"));
     assert!(!en.contains("Ymweliadau") && !en.contains("class=\"untranslated\""));
 }
@@ -387,4 +367,13 @@ fn check_lists_the_listings_a_welsh_site_shows_in_english_as_a_to_do() {
         .as_str()
         .unwrap_or("")
         .contains("Eastbrook District Council"));
+}
+
+/// Frome Friendly Visits' page on the demo as it ships, in English.
+fn english_frome_page() -> String {
+    let (dir, _) = built_demo();
+    read(
+        &dir.path()
+            .join("output/eastbrook/enterprises/frome-friendly-visits/index.html"),
+    )
 }
