@@ -394,7 +394,7 @@ fn load_themes(
     let mut problems = Vec::new();
     for council in councils {
         let name = &council.settings.theme;
-        let lang = site_language(council);
+        let lang = council.settings.site_language();
         let key = theme_key(council);
         if themes.contains_key(&key) {
             continue;
@@ -445,20 +445,14 @@ fn load_themes(
     Ok((themes, problems))
 }
 
-/// The language a council's site is built in: the first of its `languages:`, else English.
-fn site_language(council: &standards::Council) -> &str {
-    council
-        .settings
-        .languages
-        .first()
-        .map(String::as_str)
-        .unwrap_or("en")
-}
-
 /// Themes are loaded once per theme and language: two councils on one theme in different
 /// languages each get their own words.
 fn theme_key(council: &standards::Council) -> String {
-    format!("{}/{}", council.settings.theme, site_language(council))
+    format!(
+        "{}/{}",
+        council.settings.theme,
+        council.settings.site_language()
+    )
 }
 
 /// What the preview remembers of one council's last build, so that the build after a save

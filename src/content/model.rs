@@ -29,6 +29,13 @@ pub struct CouncilSettings {
     pub statements: Statements,
 }
 
+impl CouncilSettings {
+    /// The language the council's site is built in: the first of `languages:`, else English.
+    pub fn site_language(&self) -> &str {
+        self.languages.first().map_or("en", String::as_str)
+    }
+}
+
 /// The council's part of the pages the law asks for. Nothing here is invented when it is
 /// missing: `check` lists what is still to fill before the site goes live.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -467,7 +467,7 @@ pub fn render_site_with(
         id: &council.id,
         name: &s.name,
         base_url: &s.base_url,
-        lang: s.languages.first().map(String::as_str).unwrap_or("en"),
+        lang: s.site_language(),
         contact: SiteContact {
             email: s.contact.email.clone(),
             phone: s.contact.phone.clone(),

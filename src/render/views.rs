@@ -37,29 +37,17 @@ struct ListingWords<'a> {
 impl<'a> ListingWords<'a> {
     fn for_site(listing: &'a Listing, council: &Council) -> ListingWords<'a> {
         let f = &listing.front;
-        let site = council
-            .settings
-            .languages
-            .first()
-            .map_or("en", String::as_str);
+        let site = council.settings.site_language();
         let welsh = f.welsh.as_ref().filter(|_| site == "cy");
         match welsh.and_then(|w| w.summary.as_deref().map(|summary| (w, summary))) {
             Some((w, summary)) => ListingWords {
                 lang: "cy",
                 untranslated: false,
-                name_lang: if w.name.is_some() {
-                    "cy"
-                } else {
-                    LISTING_LANGUAGE
-                },
+                name_lang: welsh_if(&w.name),
                 name: w.name.clone().unwrap_or_else(|| f.name.clone()),
                 summary: summary.to_string(),
                 description: w.description.as_deref().unwrap_or(&listing.body),
-                description_lang: if w.description.is_some() {
-                    "cy"
-                } else {
-                    LISTING_LANGUAGE
-                },
+                description_lang: welsh_if(&w.description),
             },
             None => ListingWords {
                 lang: LISTING_LANGUAGE,
@@ -71,6 +59,15 @@ impl<'a> ListingWords<'a> {
                 description_lang: LISTING_LANGUAGE,
             },
         }
+    }
+}
+
+/// Welsh where the listing gives that part in Welsh, else the language it was written in.
+fn welsh_if(part: &Option<String>) -> &'static str {
+    if part.is_some() {
+        "cy"
+    } else {
+        LISTING_LANGUAGE
     }
 }
 

@@ -383,7 +383,7 @@ impl Checker {
             .councils
             .iter()
             .filter_map(|id| council_index.get(id.as_str()))
-            .filter(|c| c.settings.languages.first().is_some_and(|l| l == "cy"))
+            .filter(|c| c.settings.site_language() == "cy")
             .map(|c| c.settings.name.as_str())
             .collect();
         checks::welsh_gaps(&file.source, &front, &welsh_councils, &mut problems);
