@@ -117,7 +117,7 @@ impl Prepared {
         .expect("the theme loads");
         let synonyms = search::synonyms(&content_root, council).expect("synonyms load");
         let listings = directory.published_for(&council.id);
-        let index = search::build_index(&listings, &synonyms).expect("the index builds");
+        let index = search::build_index(&listings, council, &synonyms).expect("the index builds");
         Prepared {
             content_root,
             rules,
@@ -149,6 +149,7 @@ impl Prepared {
             content_root: &self.content_root,
             extra_assets: &extra,
             search_index: Some(&index),
+            alternates: &[],
             today: TODAY,
         };
         render::render_site(&input, sink).expect("the site renders")
@@ -187,7 +188,10 @@ fn stages(c: &mut Criterion) {
     group.throughput(Throughput::Elements(published as u64));
     group.bench_function("index", |b| {
         let listings = prepared.listings();
-        b.iter(|| search::build_index(black_box(&listings), &prepared.synonyms).expect("builds"))
+        b.iter(|| {
+            search::build_index(black_box(&listings), prepared.council(), &prepared.synonyms)
+                .expect("builds")
+        })
     });
 
     group.bench_function("render", |b| {

@@ -81,7 +81,8 @@ fn site(council: &[u8], listing: &[u8]) -> Vec<(String, String)> {
     };
     let listings = directory.published_for(&council.id);
     let sink = MemorySite::default();
-    let make_index = || crate::search::build_index(&listings, &crate::search::Synonyms::standard());
+    let make_index =
+        || crate::search::build_index(&listings, council, &crate::search::Synonyms::standard());
     let assets: [(&str, &[u8]); 1] = [(crate::search::ENGINE_NAME, crate::search::ENGINE)];
     let input = crate::render::SiteInput {
         council,
@@ -90,6 +91,7 @@ fn site(council: &[u8], listing: &[u8]) -> Vec<(String, String)> {
         content_root: Path::new("/nonexistent-content"),
         extra_assets: &assets,
         search_index: Some(&make_index),
+        alternates: &[],
         today: time::macros::date!(2026 - 11 - 25),
     };
     if crate::render::render_site(&input, &sink).is_err() {

@@ -226,7 +226,7 @@ impl Prepared {
             opts,
             council,
             &listings,
-            &self.themes[&theme_key(council)],
+            &self.themes,
             &self.synonyms[&council.id],
             sink,
             memo,
@@ -394,51 +394,55 @@ fn load_themes(
     let mut problems = Vec::new();
     for council in councils {
         let name = &council.settings.theme;
-        let lang = council.settings.site_language();
-        let key = theme_key(council);
-        if themes.contains_key(&key) {
-            continue;
-        }
-        match render::Theme::load(themes_dir, name, lang) {
-            Ok(theme) => {
-                themes.insert(key, theme);
+        for (i, lang) in council.settings.site_languages().into_iter().enumerate() {
+            let key = format!("{name}/{lang}");
+            if themes.contains_key(&key) {
+                continue;
             }
-            Err(render::ThemeError::NoLanguage { .. }) => {
-                let (line, column) = council.language_position;
-                problems.push(
-                    Diagnostic::error(
-                        &council.file,
-                        "unknown-language",
-                        format!("The theme `{name}` has no words in the language `{lang}`."),
-                    )
-                    .field("languages[0]")
-                    .at(line, column)
-                    .help(format!(
-                        "Write en for English or cy for Welsh first, or add the theme's words in this language as themes/{name}/i18n/{lang}.yaml."
-                    )),
-                );
-            }
-            Err(render::ThemeError::Missing { found, .. }) => {
-                let (line, column) = council.theme_position;
-                problems.push(
-                    Diagnostic::error(
-                        &council.file,
-                        "unknown-theme",
-                        format!("There is no theme called `{name}`."),
-                    )
-                    .field("theme")
-                    .at(line, column)
-                    .help(format!(
-                        "Use one of the themes in {}: {found}.",
-                        themes_dir.display()
-                    )),
-                );
-            }
-            Err(source) => {
-                return Err(BuildError::Theme {
-                    council: council.id.clone(),
-                    source,
-                })
+            match render::Theme::load(themes_dir, name, lang) {
+                Ok(theme) => {
+                    themes.insert(key, theme);
+                }
+                Err(render::ThemeError::NoLanguage { .. }) => {
+                    let (line, column) =
+                        council.language_positions.get(i).copied().unwrap_or((1, 1));
+                    problems.push(
+                        Diagnostic::error(
+                            &council.file,
+                            "unknown-language",
+                            format!("The theme `{name}` has no words in the language `{lang}`."),
+                        )
+                        .field(format!("languages[{i}]"))
+                        .at(line, column)
+                        .help(format!(
+                            "Write en for English or cy for Welsh instead, or add the theme's words in this language as themes/{name}/i18n/{lang}.yaml."
+                        )),
+                    );
+                }
+                Err(render::ThemeError::Missing { found, .. }) => {
+                    let (line, column) = council.theme_position;
+                    problems.push(
+                        Diagnostic::error(
+                            &council.file,
+                            "unknown-theme",
+                            format!("There is no theme called `{name}`."),
+                        )
+                        .field("theme")
+                        .at(line, column)
+                        .help(format!(
+                            "Use one of the themes in {}: {found}.",
+                            themes_dir.display()
+                        )),
+                    );
+                    // Said once, not once per language.
+                    break;
+                }
+                Err(source) => {
+                    return Err(BuildError::Theme {
+                        council: council.id.clone(),
+                        source,
+                    })
+                }
             }
         }
     }
@@ -453,6 +457,64 @@ fn theme_key(council: &standards::Council) -> String {
         council.settings.theme,
         council.settings.site_language()
     )
+}
+
+/// One language of a council's site, as the render stage sees a whole site: the council in
+/// that language (its Welsh name and introduction on Welsh pages), published at the site's
+/// address for the first of `languages:` and under the language's code for each other.
+fn edition_of(council: &standards::Council, lang: &str, first: bool) -> standards::Council {
+    let mut edition = council.clone();
+    let settings = &mut edition.settings;
+    settings.languages.retain(|l| l != lang);
+    settings.languages.insert(0, lang.to_string());
+    if !first {
+        settings.base_url = format!("{}{lang}/", council.settings.base_url);
+    }
+    if lang == "cy" {
+        if let Some(welsh) = &council.settings.welsh {
+            if let Some(name) = &welsh.name {
+                settings.name.clone_from(name);
+            }
+            if let Some(intro) = &welsh.intro {
+                settings.intro = Some(intro.clone());
+            }
+        }
+    }
+    edition
+}
+
+/// The folder of a language's pages: the first language's are the site's own.
+fn edition_folder(lang: &str, first: bool) -> String {
+    if first {
+        String::new()
+    } else {
+        format!("{lang}/")
+    }
+}
+
+/// Each language's twin of a page, as seen from the pages of the edition `here`.
+fn alternates(languages: &[&str], base_url: &str, here: usize) -> Vec<render::Alternate> {
+    languages
+        .iter()
+        .enumerate()
+        .map(|(i, lang)| {
+            let folder = edition_folder(lang, i == 0);
+            // From here up to the site's own folder, then down into the other language's.
+            let up = if here == 0 { "" } else { "../" };
+            render::Alternate {
+                lang: (*lang).to_string(),
+                name: render::language_name(lang).to_string(),
+                base_url: format!("{base_url}{folder}"),
+                from_here: if i == here {
+                    String::new()
+                } else {
+                    format!("{up}{folder}")
+                },
+                path: render::site_path(&format!("{base_url}{folder}")),
+                current: i == here,
+            }
+        })
+        .collect()
 }
 
 /// What the preview remembers of one council's last build, so that the build after a save
@@ -510,7 +572,11 @@ impl FullIndex {
 
     /// This index with the listings that changed, left or arrived since it was made: only
     /// theirs are analysed, so it takes milliseconds however large the directory.
-    fn patch(&self, now: &[&standards::Listing]) -> Result<Vec<u8>, search::SearchError> {
+    fn patch(
+        &self,
+        now: &[&standards::Listing],
+        council: &standards::Council,
+    ) -> Result<Vec<u8>, search::SearchError> {
         let mut still: rustc_hash::FxHashSet<&str> = Default::default();
         let mut added = Vec::new();
         for listing in now {
@@ -518,7 +584,7 @@ impl FullIndex {
                 Some(&fp) if fp == listing.fingerprint => {
                     still.insert(listing.slug.as_str());
                 }
-                _ => added.push(search::document(listing)),
+                _ => added.push(search::document(listing, council)),
             }
         }
         let removed: Vec<&str> = self
@@ -531,15 +597,106 @@ impl FullIndex {
     }
 }
 
+/// Makes every language of one council's site, then the sitemap of all of them.
 fn build_council(
     opts: &BuildOptions,
     council: &standards::Council,
     listings: &[&standards::Listing],
-    theme: &render::Theme,
+    themes: &BTreeMap<String, render::Theme>,
+    synonyms: &search::Synonyms,
+    sink: &dyn render::Sink,
+    mut memo: Option<&mut CouncilMemo>,
+) -> Result<(usize, Timings), BuildError> {
+    let languages = council.settings.site_languages();
+    let base = &council.settings.base_url;
+    let mut pages = Vec::new();
+    let mut timings = Timings::default();
+    for (i, lang) in languages.iter().enumerate() {
+        let edition = edition_of(council, lang, i == 0);
+        let folder = edition_folder(lang, i == 0);
+        let in_folder = render::InFolder {
+            sink,
+            folder: &folder,
+        };
+        let alternates = alternates(&languages, base, i);
+        let made = build_edition(
+            opts,
+            Edition {
+                council: &edition,
+                first: i == 0,
+                alternates: &alternates,
+                theme: &themes[&theme_key(&edition)],
+            },
+            listings,
+            synonyms,
+            &in_folder,
+            // The preview remembers the first language's pages; the others are made again.
+            if i == 0 { memo.as_deref_mut() } else { None },
+        )?;
+        pages.extend(made.0.into_iter().map(|p| format!("{folder}{p}")));
+        timings.add(made.1);
+    }
+    let started = Instant::now();
+    let write = |path: &str, text: String| {
+        sink.write(path, text.as_bytes())
+            .map_err(|source| publish::PublishError::Io {
+                path: path.to_string(),
+                source,
+            })
+    };
+    // The sitemap only changes when the list of pages does.
+    let pages_fp = memo.as_deref().map(|_| {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        (base, &pages).hash(&mut hasher);
+        hasher.finish()
+    });
+    match memo.as_deref_mut() {
+        Some(m) if m.sitemap == pages_fp => {
+            sink.keep("sitemap.xml")
+                .map_err(|source| publish::PublishError::Io {
+                    path: "sitemap.xml".into(),
+                    source,
+                })?
+        }
+        _ => write("sitemap.xml", publish::sitemap(base, &pages))?,
+    }
+    write("robots.txt", publish::robots(base))?;
+    timings.push("sitemap, robots.txt", started.elapsed());
+    if let Some(m) = memo {
+        m.sitemap = pages_fp;
+    }
+    let page_count = pages.len();
+    drop_in_background(pages);
+    Ok((page_count, timings))
+}
+
+/// One language of a council's site, and what its pages link to in the others.
+struct Edition<'a> {
+    council: &'a standards::Council,
+    /// The first of the council's languages: published at the site's own address, with
+    /// the Open Referral feed.
+    first: bool,
+    alternates: &'a [render::Alternate],
+    theme: &'a render::Theme,
+}
+
+/// Makes one language's pages, search index and Atom feed (and, for the first language,
+/// the Open Referral feed); returns its pages' paths.
+fn build_edition(
+    opts: &BuildOptions,
+    edition: Edition,
+    listings: &[&standards::Listing],
     synonyms: &search::Synonyms,
     sink: &dyn render::Sink,
     memo: Option<&mut CouncilMemo>,
-) -> Result<(usize, Timings), BuildError> {
+) -> Result<(Vec<String>, Timings), BuildError> {
+    let Edition {
+        council,
+        first,
+        alternates,
+        theme,
+    } = edition;
     let (mut memo, index_for) = match memo {
         Some(m) => {
             let fp = listings_fingerprint(listings);
@@ -561,14 +718,19 @@ fn build_council(
         (Some(full), Some(_)) if defer => IndexPlan::Patch(full),
         _ => IndexPlan::Full,
     };
+    let synonyms = synonyms
+        .clone()
+        .in_language(council.settings.site_language());
     let made = std::sync::Mutex::new(None);
     let make_index = || match &plan {
         IndexPlan::Reuse(bytes) => Ok(bytes.to_vec()),
-        IndexPlan::Patch(full) => full.patch(listings),
+        IndexPlan::Patch(full) => full.patch(listings, council),
         IndexPlan::Full => {
-            let docs: Vec<search::SearchDoc> =
-                listings.iter().map(|l| search::document(l)).collect();
-            let bytes = search::build_documents(&docs, synonyms)?;
+            let docs: Vec<search::SearchDoc> = listings
+                .iter()
+                .map(|l| search::document(l, council))
+                .collect();
+            let bytes = search::build_documents(&docs, &synonyms)?;
             if index_for.is_some() {
                 if let Ok(mut made) = made.lock() {
                     *made = Some((Arc::new(bytes.clone()), docs));
@@ -590,6 +752,7 @@ fn build_council(
         extra_assets: &extra,
         today: opts.today,
         search_index: Some(&make_index),
+        alternates,
     };
     // The Open Referral documents need nothing from the pages: they are made alongside.
     let (render_memo, oruk_memo) = match memo.as_deref_mut() {
@@ -600,6 +763,10 @@ fn build_council(
         || render::render_site_with(&input, sink, render_memo),
         || {
             Timings::timed(|| {
+                // One feed per council, at the site's own address, in its first language.
+                if !first {
+                    return Ok(());
+                }
                 publish::oruk::write_documents(council, listings, opts.today, sink, oruk_memo)
             })
         },
@@ -612,46 +779,27 @@ fn build_council(
     let mut timings = site.timings;
     timings.push("Open Referral UK feed (alongside)", oruk_took);
     let started = Instant::now();
-    let base = &council.settings.base_url;
-    let write = |path: &str, text: String| {
-        sink.write(path, text.as_bytes())
-            .map_err(|source| publish::PublishError::Io {
-                path: path.to_string(),
-                source,
-            })
-    };
-    // The sitemap only changes when the list of pages does.
-    let pages_fp = memo.as_deref().map(|_| {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = rustc_hash::FxHasher::default();
-        (base, &site.pages).hash(&mut hasher);
-        hasher.finish()
-    });
-    match memo.as_deref_mut() {
-        Some(m) if m.sitemap == pages_fp => {
-            sink.keep("sitemap.xml")
-                .map_err(|source| publish::PublishError::Io {
-                    path: "sitemap.xml".into(),
-                    source,
-                })?
-        }
-        _ => write("sitemap.xml", publish::sitemap(base, &site.pages))?,
-    }
-    write("robots.txt", publish::robots(base))?;
-    let feed = publish::atom::feed(&council.settings.name, base, &site.listings, opts.today);
-    write(publish::atom::FEED_PATH, feed)?;
-    timings.push("sitemap, robots.txt, Atom feed", started.elapsed());
-    let page_count = site.pages.len();
-    drop_in_background((site.pages, site.listings));
+    let feed = publish::atom::feed(
+        &council.settings.name,
+        &council.settings.base_url,
+        &site.listings,
+        opts.today,
+    );
+    sink.write(publish::atom::FEED_PATH, feed.as_bytes())
+        .map_err(|source| publish::PublishError::Io {
+            path: publish::atom::FEED_PATH.to_string(),
+            source,
+        })?;
+    timings.push("Atom feed", started.elapsed());
+    drop_in_background(site.listings);
     let patched = matches!(plan, IndexPlan::Patch(_));
     drop(plan);
     if let (Some(m), Some(fp)) = (memo, index_for) {
-        m.sitemap = pages_fp;
         m.index_is_stale = patched;
         m.index = match made.into_inner().ok().flatten() {
             Some((bytes, docs)) => Some(FullIndex::new(fp, bytes, docs, listings)),
             None => last_full,
         };
     }
-    Ok((page_count, timings))
+    Ok((site.pages, timings))
 }

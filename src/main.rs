@@ -127,6 +127,10 @@ enum Command {
         /// How many results to show.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Search the pages in this language, for a site in two (cy or en). Default: the
+        /// site's first language.
+        #[arg(long, value_name = "CODE")]
+        language: Option<String>,
         /// What a resident would type, such as gardening TA4 2PQ.
         query: Vec<String>,
     },
@@ -207,6 +211,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             open,
             direct_payment,
             limit,
+            language,
             query,
         } => {
             let query = carepages::search::Query {
@@ -223,7 +228,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("error: {problem}");
                 return Ok(ExitCode::from(2));
             }
-            search(&output, &council, &query, json)
+            search(&output, &council, language.as_deref(), &query, json)
         }
         Command::Init { dir, council, id } => {
             let id = match id {
@@ -450,10 +455,11 @@ fn check_search(
 fn search(
     output: &std::path::Path,
     council: &str,
+    language: Option<&str>,
     query: &carepages::search::Query,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let results = match carepages::search::search_site(output, council, query) {
+    let results = match carepages::search::search_site(output, council, language, query) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

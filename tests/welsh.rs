@@ -377,3 +377,273 @@ fn english_frome_page() -> String {
             .join("output/eastbrook/enterprises/frome-friendly-visits/index.html"),
     )
 }
+
+/// The demo's council in Wales, Glanyrafon (`languages: [cy, en]`), as the README's first
+/// command builds it: Welsh at the site's address, English under `en/`.
+fn bilingual_demo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, _) = built_demo();
+    let site = dir.path().join("output/glanyrafon");
+    (dir, site)
+}
+
+/// Every HTML page under `site`, by path relative to it, leaving out the English folder.
+fn welsh_pages(site: &Path) -> Vec<String> {
+    let mut pages: Vec<String> = walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().to_path_buf())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| {
+            p.strip_prefix(site)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .filter(|rel| !rel.starts_with("en/") && !rel.starts_with("oruk/"))
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// Where a relative link on the page at `page` (site-relative) leads, site-relative.
+fn resolve(page: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for part in href.split('/') {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            other => parts.push(other),
+        }
+    }
+    let mut path = parts.join("/");
+    if href.ends_with('/') || href.is_empty() {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str("index.html");
+    }
+    path
+}
+
+#[test]
+fn every_page_of_a_bilingual_site_has_its_twin_with_hreflang_pairs_and_a_switch_to_it() {
+    let (_dir, site) = bilingual_demo();
+    let base = "https://gofal.glanyrafon.example/";
+    let welsh = welsh_pages(&site);
+    assert!(welsh.len() > 30, "every kind of page: {}", welsh.len());
+    let english_count = walkdir::WalkDir::new(site.join("en"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count();
+    assert_eq!(
+        english_count,
+        welsh.len(),
+        "the same pages in each language"
+    );
+    for rel in &welsh {
+        let twin = format!("en/{rel}");
+        let cy = read(&site.join(rel));
+        let en = read(&site.join(&twin));
+        assert!(cy.contains("<html lang=\"cy\""), "{rel} is Welsh");
+        assert!(en.contains("<html lang=\"en\""), "{twin} is English");
+        let address = rel.strip_suffix("index.html").unwrap_or(rel);
+        for html in [&cy, &en] {
+            assert_eq!(
+                attrs(html, "link[rel=alternate][hreflang=cy]", "href"),
+                [format!("{base}{address}")],
+                "{rel}"
+            );
+            assert_eq!(
+                attrs(html, "link[rel=alternate][hreflang=en]", "href"),
+                [format!("{base}en/{address}")],
+                "{rel}"
+            );
+        }
+        if rel == "404.html" {
+            // Served at any address: its links start from the host's root.
+            assert_eq!(attrs(&cy, ".language-switch a", "href"), ["/en/404.html"]);
+            assert_eq!(attrs(&en, ".language-switch a", "href"), ["/404.html"]);
+            continue;
+        }
+        let to_english = attrs(&cy, ".language-switch a[hreflang=en]", "href");
+        assert_eq!(to_english.len(), 1, "{rel} has one switch");
+        assert_eq!(
+            resolve(rel, &to_english[0]),
+            twin,
+            "{rel} switches to its twin"
+        );
+        let to_welsh = attrs(&en, ".language-switch a[hreflang=cy]", "href");
+        assert_eq!(resolve(&twin, &to_welsh[0]), *rel, "{twin} switches back");
+        assert_eq!(texts(&cy, ".language-switch a"), ["English"]);
+        assert_eq!(texts(&en, ".language-switch a"), ["Cymraeg"]);
+    }
+    let sitemap = read(&site.join("sitemap.xml"));
+    for page in [
+        "",
+        "en/",
+        "enterprises/cwmni-da-y-fenni/",
+        "en/enterprises/cwmni-da-y-fenni/",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>{base}{page}</loc>")),
+            "the sitemap lists {page}"
+        );
+    }
+    assert!(!site.join("en/oruk").exists(), "one Open Referral feed");
+    let en_home = read(&site.join("en/index.html"));
+    assert!(
+        en_home.contains("href=\"../oruk/index.json\""),
+        "the English pages link to the one feed"
+    );
+}
+
+#[test]
+fn the_welsh_pages_of_a_bilingual_site_show_no_english_interface_words() {
+    let (_dir, site) = bilingual_demo();
+    let phrases = english_phrases();
+    for rel in welsh_pages(&site) {
+        let words = page_words(&read(&site.join(&rel)));
+        for phrase in &phrases {
+            assert!(
+                !words.contains(phrase.as_str()),
+                "{rel} shows English: “{phrase}”"
+            );
+        }
+        for month in [
+            "January", "February", "March", "April", "June", "July", "August",
+        ] {
+            assert!(!words.contains(&format!("{month} 20")), "{rel}: {month}");
+        }
+    }
+}
+
+#[test]
+fn each_language_shows_the_councils_and_the_listings_own_words_in_it() {
+    let (_dir, site) = bilingual_demo();
+    let page = |rel: &str| read(&site.join(rel)).replace("&#39;", "'");
+    let cy_home = page("index.html");
+    assert!(
+        cy_home.contains("Cyngor Sir Glanyrafon"),
+        "the council's Welsh name"
+    );
+    assert!(cy_home.contains("Croeso i gyfeiriadur Glanyrafon"));
+    let en_home = page("en/index.html");
+    assert!(en_home.contains("Glanyrafon County Council"));
+    assert!(en_home.contains("Welcome to Glanyrafon"));
+    let cy = page("enterprises/cwmni-da-y-fenni/index.html");
+    assert!(cy.contains("Cwmni Da Y Fenni") && cy.contains("Isafswm o awr"));
+    assert!(texts(&cy, ".lead")
+        .iter()
+        .any(|t| t.starts_with("Ymweliadau cyfeillgar")));
+    let en = page("en/enterprises/cwmni-da-y-fenni/index.html");
+    assert!(en.contains("Good Company Abergavenny") && !en.contains("Cwmni Da Y Fenni"));
+    assert!(en.contains("Minimum one hour"));
+    // Written "Y Fenni" in the listing: one page for the town, named in each language.
+    assert!(texts(&cy, "a").iter().any(|t| t == "Y Fenni"));
+    assert!(texts(&en, "a").iter().any(|t| t == "Abergavenny"));
+    assert!(site.join("areas/abergavenny/index.html").exists());
+    assert!(site.join("en/areas/abergavenny/index.html").exists());
+    // Not yet in Welsh: English, marked, with the note; the English page has no note.
+    let untranslated = page("enterprises/monmouth-home-help/index.html");
+    assert!(untranslated.contains("<p class=\"lead\" lang=\"en\">Cleaning, laundry"));
+    assert!(untranslated.contains("class=\"untranslated\""));
+    assert!(!page("en/enterprises/monmouth-home-help/index.html").contains("untranslated"));
+    // In Wales, Care Inspectorate Wales registers care, not the CQC.
+    let care = page("enterprises/gofal-gwyn-personal-care/index.html");
+    assert!(care.contains("Arolygiaeth Gofal Cymru") && !care.contains("CQC"));
+    let care_en = page("en/enterprises/gofal-gwyn-personal-care/index.html");
+    assert!(care_en.contains("Care Inspectorate Wales") && !care_en.contains("Care Quality"));
+}
+
+/// The first results' slugs for `query` on the demo's Glanyrafon site, in `language`.
+fn glanyrafon_search(dir: &Path, language: &str, query: &str) -> Vec<String> {
+    let out = run(
+        &[
+            "search",
+            "--council",
+            "glanyrafon",
+            "--json",
+            "--language",
+            language,
+            query,
+        ],
+        &[
+            ("--output", &dir.join("output")),
+            ("--content", &repo().join("content")),
+        ],
+    );
+    assert!(out.status.success(), "{query}: {}", stderr(&out));
+    let results: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    results["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["slug"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn mutated_welsh_words_both_names_of_a_town_and_english_find_listings_on_the_welsh_pages() {
+    let (dir, _site) = bilingual_demo();
+    let first = |lang: &str, query: &str| {
+        glanyrafon_search(dir.path(), lang, query)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("nothing found for “{query}”"))
+    };
+    // Soft, nasal and aspirate mutations and h- lead back to the word in the listing.
+    assert_eq!(
+        first("cy", "help i arddio ym Mrynbuga"),
+        "usk-valley-gardens"
+    );
+    assert_eq!(first("cy", "fy ngardd yn Nhrefynwy"), "usk-valley-gardens");
+    assert_eq!(
+        first("cy", "siopa yng Nghas-gwent"),
+        "chepstow-shopping-friends"
+    );
+    assert_eq!(first("cy", "rhywun i lanhau'r tŷ"), "monmouth-home-help");
+    assert_eq!(
+        first("cy", "gofal personol i mam"),
+        "gofal-gwyn-personal-care"
+    );
+    assert_eq!(first("cy", "chwmni i nhad yn Y Fenni"), "cwmni-da-y-fenni");
+    // A town by either of its names, on either language's pages.
+    assert_eq!(first("cy", "Abergavenny"), "cwmni-da-y-fenni");
+    assert_eq!(first("en", "Y Fenni companionship"), "cwmni-da-y-fenni");
+    // Accents typed or not.
+    assert_eq!(first("cy", "pobl hyn"), first("cy", "pobl hŷn"));
+    // English typed on the Welsh pages.
+    assert_eq!(first("cy", "gardener in Usk"), "usk-valley-gardens");
+    assert_eq!(
+        first("cy", "shopping Chepstow"),
+        "chepstow-shopping-friends"
+    );
+    // Nobody gardens in Y Fenni: an honest nothing, whichever name is typed.
+    assert!(glanyrafon_search(dir.path(), "cy", "garddio yn Y Fenni").is_empty());
+    assert!(glanyrafon_search(dir.path(), "en", "gardening in Abergavenny").is_empty());
+}
+
+#[test]
+fn a_language_a_site_is_not_published_in_is_refused_by_search() {
+    let (dir, _site) = bilingual_demo();
+    let out = run(
+        &[
+            "search",
+            "--council",
+            "westmoor",
+            "--language",
+            "cy",
+            "garden",
+        ],
+        &[
+            ("--output", &dir.path().join("output")),
+            ("--content", &repo().join("content")),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no pages in the language \"cy\""));
+}

@@ -17,10 +17,17 @@ pub struct CouncilSettings {
     pub brand: Brand,
     #[serde(default)]
     pub intro: Option<String>,
+    /// The council's name and introduction in Welsh, for its Welsh pages.
+    #[serde(default)]
+    pub welsh: Option<CouncilWelsh>,
     #[serde(default)]
     pub standards_profile: Option<String>,
     #[serde(default)]
     pub languages: Vec<String>,
+    /// Who registers care services where the council is: `cqc` (England) or `ciw` (Care
+    /// Inspectorate Wales).
+    #[serde(default)]
+    pub regulator: Option<String>,
     /// Extra groups of words that mean the same to this council's residents.
     #[serde(default)]
     pub synonyms: Vec<Vec<String>>,
@@ -34,6 +41,53 @@ impl CouncilSettings {
     pub fn site_language(&self) -> &str {
         self.languages.first().map_or("en", String::as_str)
     }
+
+    /// Every language the site is published in, the default first.
+    pub fn site_languages(&self) -> Vec<&str> {
+        if self.languages.is_empty() {
+            return vec!["en"];
+        }
+        self.languages.iter().map(String::as_str).collect()
+    }
+
+    /// The council's area for a town, by its English or Welsh name.
+    pub fn area(&self, town: &str) -> Option<&Area> {
+        let town = town.trim();
+        self.areas.iter().find(|a| {
+            a.town.eq_ignore_ascii_case(town)
+                || a.welsh
+                    .as_deref()
+                    .is_some_and(|w| w.eq_ignore_ascii_case(town))
+        })
+    }
+
+    /// A town's name as the council writes it, in the site's language: its Welsh name on a
+    /// Welsh page where it has one, and "Williton" for a listing's "williton".
+    pub fn town_name(&self, town: &str) -> String {
+        match self.area(town) {
+            Some(area) => match (&area.welsh, self.site_language()) {
+                (Some(welsh), "cy") => welsh.clone(),
+                _ => area.town.clone(),
+            },
+            None => town.to_string(),
+        }
+    }
+
+    /// Whether any of the site's pages are in `lang`.
+    pub fn publishes_in(&self, lang: &str) -> bool {
+        self.site_languages().contains(&lang)
+    }
+}
+
+/// Listings are written in English: pages in another language mark the enterprise's own
+/// words with it (`lang="en"`), so screen readers read them with English sounds.
+pub const LISTING_LANGUAGE: &str = "en";
+
+/// A council's own words in Welsh.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct CouncilWelsh {
+    pub name: Option<String>,
+    pub intro: Option<String>,
 }
 
 /// The council's part of the pages the law asks for. Nothing here is invented when it is
@@ -80,6 +134,9 @@ pub struct PrivacyNotice {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Area {
     pub town: String,
+    /// The town's Welsh name where it differs (Y Fenni for Abergavenny).
+    #[serde(default)]
+    pub welsh: Option<String>,
     #[serde(default)]
     pub postcode_districts: Vec<String>,
 }
@@ -143,6 +200,10 @@ pub struct FrontMatter {
     /// The languages the enterprise can support someone in, as codes ([`LANGUAGES`]).
     #[serde(default)]
     pub languages: Vec<String>,
+    /// Who registers care services where the council is: `cqc` (England) or `ciw` (Care
+    /// Inspectorate Wales).
+    #[serde(default)]
+    pub regulator: Option<String>,
     #[serde(default)]
     pub availability: Availability,
     #[serde(default)]
@@ -165,6 +226,8 @@ pub struct Welsh {
     pub summary: Option<String>,
     /// The description, in Markdown, as the English one below the front matter.
     pub description: Option<String>,
+    /// The cost wording, shown in place of each cost's English description.
+    pub cost: Option<String>,
 }
 
 fn active() -> String {

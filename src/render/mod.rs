@@ -279,6 +279,11 @@ struct SiteView<'a> {
     example_town: String,
     example_district: String,
     statements: statements::StatementsView,
+    /// Every language of the site (none for a site in one): hreflang links and the switch.
+    alternates: &'a [Alternate],
+    /// From this language's top folder up to the site's own, where the Open Referral feed
+    /// is: "" for the first language, "../" for the others.
+    site_root: &'a str,
 }
 
 #[derive(Serialize)]
@@ -304,6 +309,66 @@ pub struct SiteInput<'a> {
     /// Makes the search index (published as `search-index.wasm`); `None` for a site
     /// without search.
     pub search_index: Option<MakeIndex<'a>>,
+    /// The site's languages, this one among them: every page links to its twin in each.
+    /// Empty or one: a site in one language.
+    pub alternates: &'a [Alternate],
+}
+
+/// A language of the site, as a page links to its twin in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    pub lang: String,
+    /// The language's name in itself ("Cymraeg", "English"), for the language switch.
+    pub name: String,
+    /// Where that language's pages are published.
+    pub base_url: String,
+    /// From this language's top folder to that one's: "en/", "../", or "" for this one.
+    pub from_here: String,
+    /// Its top folder from the host's root ("/en/"), for the 404 page, which is served at
+    /// any address.
+    pub path: String,
+    pub current: bool,
+}
+
+/// A language's name in itself, as a switch between languages shows it.
+pub fn language_name(lang: &str) -> &str {
+    match lang {
+        "cy" => "Cymraeg",
+        "en" => "English",
+        other => other,
+    }
+}
+
+/// A sink for one language's pages: each path goes into `folder` ("en/") of the site.
+pub struct InFolder<'a> {
+    pub sink: &'a dyn Sink,
+    pub folder: &'a str,
+}
+
+impl InFolder<'_> {
+    fn path(&self, path: &str) -> String {
+        format!("{}{path}", self.folder)
+    }
+}
+
+impl Sink for InFolder<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.sink.write(&self.path(path), bytes)
+    }
+
+    fn write_owned(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        self.sink.write_owned(&self.path(path), bytes)
+    }
+
+    fn keep(&self, path: &str) -> std::io::Result<()> {
+        self.sink.keep(&self.path(path))
+    }
+
+    fn keep_all(&self, paths: &[&str]) -> std::io::Result<()> {
+        let inside: Vec<String> = paths.iter().map(|p| self.path(p)).collect();
+        let inside: Vec<&str> = inside.iter().map(String::as_str).collect();
+        self.sink.keep_all(&inside)
+    }
 }
 
 /// Renders every page of one council's site into `sink`.
@@ -348,6 +413,7 @@ pub fn render_site_with(
         extra_assets,
         today,
         search_index,
+        alternates,
     } = *input;
     let labels = Labels {
         strings: &theme.strings,
@@ -489,7 +555,21 @@ pub fn render_site_with(
                 .replace("{site}", &s.name),
         ),
         statements: statements::StatementsView::new(s, &labels),
-        example_town: s.areas.first().map(|a| a.town.clone()).unwrap_or_default(),
+        example_town: s
+            .areas
+            .first()
+            .map(|a| council.settings.town_name(&a.town))
+            .unwrap_or_default(),
+        alternates: if alternates.len() > 1 {
+            alternates
+        } else {
+            &[]
+        },
+        site_root: if alternates.first().is_some_and(|a| !a.current) {
+            "../"
+        } else {
+            ""
+        },
         example_district: s
             .areas
             .iter()
@@ -881,7 +961,7 @@ impl PageRenderer<'_> {
 }
 
 /// The path part of a base URL: `https://x.example/care/` gives `/care/`.
-fn site_path(base_url: &str) -> String {
+pub fn site_path(base_url: &str) -> String {
     let after_scheme = base_url
         .split_once("://")
         .map_or(base_url, |(_, rest)| rest);

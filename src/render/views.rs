@@ -18,9 +18,7 @@ pub struct Term {
     pub count: usize,
 }
 
-/// Listings are written in English: pages in another language mark the enterprise's own
-/// words with it (`lang="en"`), so screen readers read them with English sounds.
-pub const LISTING_LANGUAGE: &str = "en";
+pub use crate::content::LISTING_LANGUAGE;
 
 /// The listing's own words in the site's language where it has them: a site in Welsh
 /// (`languages: [cy]`) shows a listing's `welsh:` text, each part falling back to English.
@@ -166,6 +164,8 @@ pub struct CostView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CqcView {
+    /// `cqc`, or `ciw` for a council in Wales: the registration is named after it.
+    pub regulator: String,
     pub registered: bool,
     pub location_id: Option<String>,
     /// The CQC's public page for the location, when its id has the CQC's shape.
@@ -254,13 +254,27 @@ pub fn listing_view(
         .service_area
         .towns
         .iter()
-        .map(|t| Term {
-            label: canonical_town(council, t),
-            key: t.clone(),
-            url: area_url(t),
-            count: 0,
+        .map(|t| {
+            // A town the council names, however the listing wrote it (in either language),
+            // is one page, named in the site's language.
+            let key = council
+                .settings
+                .area(t)
+                .map_or(t.as_str(), |a| a.town.as_str());
+            Term {
+                label: council.settings.town_name(t),
+                key: key.to_string(),
+                url: area_url(key),
+                count: 0,
+            }
         })
         .collect();
+    // A listing's cost wording in Welsh, on a Welsh page.
+    let welsh_cost = f
+        .welsh
+        .as_ref()
+        .and_then(|w| w.cost.clone())
+        .filter(|_| council.settings.site_language() == "cy");
     let costs: Vec<CostView> = f
         .cost
         .iter()
@@ -278,7 +292,7 @@ pub fn listing_view(
                 } else {
                     labels.label("units", &c.unit)
                 },
-                description: c.description.clone(),
+                description: welsh_cost.clone().or_else(|| c.description.clone()),
             }
         })
         .collect();
@@ -374,9 +388,19 @@ pub fn listing_view(
             .and_then(|d| labels.long_date(d)),
         last_checked_iso: f.review.last_checked.clone(),
         cqc: f.standards.cqc.as_ref().map(|c| CqcView {
+            regulator: council
+                .settings
+                .regulator
+                .clone()
+                .unwrap_or_else(|| "cqc".into()),
             registered: c.registered,
             location_id: c.location_id.clone(),
-            url: c.location_id.as_deref().and_then(cqc_url),
+            // Only the CQC's pages have an address made from the registration.
+            url: c
+                .location_id
+                .as_deref()
+                .and_then(cqc_url)
+                .filter(|_| council.settings.regulator.as_deref() != Some("ciw")),
             basis: c.basis.clone(),
         }),
         checked: evidence_views(f, labels, today),
@@ -461,17 +485,6 @@ pub fn report_href(council: &Council, subject: &str) -> Option<String> {
         .remove(b'~');
     let subject = percent_encoding::utf8_percent_encode(subject, SUBJECT);
     Some(format!("mailto:{email}?subject={subject}"))
-}
-
-/// The council's spelling of a town, so "williton" in a listing shows as "Williton".
-fn canonical_town(council: &Council, town: &str) -> String {
-    council
-        .settings
-        .areas
-        .iter()
-        .find(|a| a.town.eq_ignore_ascii_case(town))
-        .map(|a| a.town.clone())
-        .unwrap_or_else(|| town.to_string())
 }
 
 fn contact_view(f: &FrontMatter) -> ContactView {

@@ -63,14 +63,18 @@ pub fn synonyms(content_root: &Path, council: &Council) -> Result<Synonyms, Diag
     } else {
         Synonyms::standard().groups().to_vec()
     };
+    if council.settings.publishes_in("cy") {
+        groups.extend(Synonyms::welsh_groups());
+    }
     groups.extend(council.settings.synonyms.iter().cloned());
     // The council's own places are read as places in a query even where no listing
-    // serves them yet, so "shopping in Dulverton" can be answered honestly.
+    // serves them yet, so "shopping in Dulverton" can be answered honestly; a town with a
+    // Welsh name is found by either.
     let towns = council
         .settings
         .areas
         .iter()
-        .map(|a| a.town.clone())
+        .flat_map(|a| std::iter::once(a.town.clone()).chain(a.welsh.clone()))
         .collect();
     let districts = council
         .settings
@@ -81,18 +85,76 @@ pub fn synonyms(content_root: &Path, council: &Council) -> Result<Synonyms, Diag
     Ok(Synonyms::new(groups).with_places(towns, districts))
 }
 
-/// What the index knows about one listing.
-pub fn document(listing: &Listing) -> SearchDoc {
+/// What the index of one language of `council`'s site knows about one listing. A Welsh
+/// index shows the listing's Welsh name and summary where it has them, and searches its
+/// English words too, so an English query on the Welsh pages still finds it. Towns are
+/// searched by both their names.
+pub fn document(listing: &Listing, council: &Council) -> SearchDoc {
     let f = &listing.front;
+    let welsh = f
+        .welsh
+        .as_ref()
+        .filter(|_| council.settings.site_language() == "cy");
+    let (name, summary, body, lang) = match welsh.and_then(|w| Some((w, w.summary.as_deref()?))) {
+        Some((w, summary)) => {
+            let description = w
+                .description
+                .as_deref()
+                .map(crate::content::markdown::to_plain_text)
+                .unwrap_or_default();
+            let body = [
+                description.as_str(),
+                w.cost.as_deref().unwrap_or_default(),
+                &f.name,
+                &f.summary,
+                listing.body_text(),
+            ]
+            .join("\n");
+            let name = w.name.clone().unwrap_or_else(|| f.name.clone());
+            (name, summary.to_owned(), body, String::new())
+        }
+        None => {
+            // English words on a page in another language are marked as English.
+            let lang = if council.settings.site_language() == "en" {
+                String::new()
+            } else {
+                crate::content::LISTING_LANGUAGE.to_owned()
+            };
+            (
+                f.name.clone(),
+                f.summary.clone(),
+                listing.body_text().to_owned(),
+                lang,
+            )
+        }
+    };
+    // Each town as the site's pages name it, and its other names too.
+    let mut towns: Vec<String> = Vec::new();
+    let mut town_aliases: Vec<String> = Vec::new();
+    for town in &f.service_area.towns {
+        let shown = council.settings.town_name(town);
+        if let Some(area) = council.settings.area(town) {
+            for name in std::iter::once(&area.town).chain(&area.welsh) {
+                if *name != shown && !town_aliases.contains(name) {
+                    town_aliases.push(name.clone());
+                }
+            }
+        }
+        if !towns.contains(&shown) {
+            towns.push(shown);
+        }
+    }
     SearchDoc {
         slug: listing.slug.clone(),
         url: crate::urls::listing_url(&listing.slug),
-        name: f.name.clone(),
-        summary: f.summary.clone(),
-        body: listing.body_text().to_owned(),
+        name,
+        summary,
+        body,
+        lang,
         support_types: f.support_types.clone(),
         who_for: f.who_for.clone(),
-        towns: f.service_area.towns.clone(),
+        towns,
+        town_aliases,
         postcode_districts: f.service_area.postcode_districts.clone(),
         payment_accepted: f.payment_accepted.clone(),
         taking_new_clients: f
@@ -107,10 +169,18 @@ pub fn document(listing: &Listing) -> SearchDoc {
     }
 }
 
-/// Builds the packed index of `listings`, which must be the council's published ones.
-pub fn build_index(listings: &[&Listing], synonyms: &Synonyms) -> Result<Vec<u8>, SearchError> {
-    let docs: Vec<SearchDoc> = listings.iter().map(|l| document(l)).collect();
-    carepages_search::build_index(&docs, synonyms)
+/// Builds the packed index of `listings`, which must be the council's published ones, for
+/// its site's first language.
+pub fn build_index(
+    listings: &[&Listing],
+    council: &Council,
+    synonyms: &Synonyms,
+) -> Result<Vec<u8>, SearchError> {
+    let docs: Vec<SearchDoc> = listings.iter().map(|l| document(l, council)).collect();
+    let synonyms = synonyms
+        .clone()
+        .in_language(council.settings.site_language());
+    carepages_search::build_index(&docs, &synonyms)
 }
 
 /// A problem answering a search from the command line.
@@ -123,13 +193,24 @@ pub enum LookupError {
         path: String,
         source: std::io::Error,
     },
+    #[error("the site of \"{council}\" has no pages in the language \"{language}\": give one of the codes in its settings' languages:, such as cy or en")]
+    NoLanguage { council: String, language: String },
     #[error("the search index {path} could not be used: {source}")]
     Index { path: String, source: SearchError },
 }
 
-/// The index file of a built site: `output/<council>/assets/search-index.<hash>.wasm`.
-pub fn index_file(output: &Path, council: &str) -> Result<PathBuf, LookupError> {
-    let assets = output.join(council).join("assets");
+/// The index file of a built site: `output/<council>/assets/search-index.<hash>.wasm`, or
+/// in a language's folder (`output/<council>/en/assets/...`) when `language` has one.
+pub fn index_file(
+    output: &Path,
+    council: &str,
+    language: Option<&str>,
+) -> Result<PathBuf, LookupError> {
+    let site = output.join(council);
+    let in_folder = language
+        .map(|lang| site.join(lang))
+        .filter(|folder| folder.join("assets").is_dir());
+    let assets = in_folder.unwrap_or(site).join("assets");
     let (stem, ext) = INDEX_NAME.rsplit_once('.').unwrap_or((INDEX_NAME, ""));
     let found = std::fs::read_dir(&assets).ok().and_then(|rd| {
         rd.filter_map(Result::ok).map(|e| e.path()).find(|p| {
@@ -144,9 +225,15 @@ pub fn index_file(output: &Path, council: &str) -> Result<PathBuf, LookupError> 
     })
 }
 
-/// Runs one query on a built site's index, exactly as the browser would.
-pub fn search_site(output: &Path, council: &str, query: &Query) -> Result<Results, LookupError> {
-    let path = index_file(output, council)?;
+/// Runs one query on a built site's index, exactly as the browser would: the pages in
+/// `language`, or in the site's first language.
+pub fn search_site(
+    output: &Path,
+    council: &str,
+    language: Option<&str>,
+    query: &Query,
+) -> Result<Results, LookupError> {
+    let path = index_file(output, council, language)?;
     let bytes = std::fs::read(&path).map_err(|source| LookupError::Read {
         path: path.display().to_string(),
         source,
@@ -156,5 +243,11 @@ pub fn search_site(output: &Path, council: &str, query: &Query) -> Result<Result
         source,
     };
     let searcher = Searcher::open(&bytes).map_err(index)?;
+    if let Some(wanted) = language.filter(|lang| *lang != searcher.language()) {
+        return Err(LookupError::NoLanguage {
+            council: council.to_string(),
+            language: wanted.to_string(),
+        });
+    }
     searcher.search(query).map_err(index)
 }

@@ -26,9 +26,9 @@ pub struct Council {
     pub file: PathBuf,
     /// Where `theme:` is written, to point at it when the theme does not exist.
     pub theme_position: (usize, usize),
-    /// Where the first of `languages:` is written (or the file's start), for a language the
+    /// Where each of `languages:` is written (or the file's start), for a language the
     /// theme has no words in.
-    pub language_position: (usize, usize),
+    pub language_positions: Vec<(usize, usize)>,
     /// The council's logo, read and made safe to publish.
     pub logo: Option<settings::Logo>,
 }
@@ -261,15 +261,20 @@ pub fn validate_keeping_checker(
                     continue;
                 }
                 diagnostics.extend(settings::go_live_todo(&file.source, &settings, rules.today));
+                let language_positions = (0..settings.languages.len().max(1))
+                    .map(|i| {
+                        file.source.locate(
+                            &[PathStep::Key("languages".into()), PathStep::Index(i)],
+                            false,
+                        )
+                    })
+                    .collect();
                 councils.push(Council {
                     id: file.id.clone(),
                     settings,
                     file: file.source.path.clone(),
                     theme_position: file.source.locate(&[PathStep::Key("theme".into())], false),
-                    language_position: file.source.locate(
-                        &[PathStep::Key("languages".into()), PathStep::Index(0)],
-                        false,
-                    ),
+                    language_positions,
                     logo,
                 })
             }
@@ -383,7 +388,7 @@ impl Checker {
             .councils
             .iter()
             .filter_map(|id| council_index.get(id.as_str()))
-            .filter(|c| c.settings.site_language() == "cy")
+            .filter(|c| c.settings.publishes_in("cy"))
             .map(|c| c.settings.name.as_str())
             .collect();
         checks::welsh_gaps(&file.source, &front, &welsh_councils, &mut problems);
@@ -547,12 +552,8 @@ fn check_councils_and_areas(
         return;
     }
     for (i, town) in front.service_area.towns.iter().enumerate() {
-        let covered = with_areas.iter().any(|c| {
-            c.settings
-                .areas
-                .iter()
-                .any(|a| a.town.eq_ignore_ascii_case(town))
-        });
+        // By its English or its Welsh name.
+        let covered = with_areas.iter().any(|c| c.settings.area(town).is_some());
         if !covered {
             let path = [
                 PathStep::Key("service_area".into()),
@@ -561,7 +562,12 @@ fn check_councils_and_areas(
             ];
             let towns: Vec<&str> = with_areas
                 .iter()
-                .flat_map(|c| c.settings.areas.iter().map(|a| a.town.as_str()))
+                .flat_map(|c| {
+                    c.settings
+                        .areas
+                        .iter()
+                        .flat_map(|a| std::iter::once(a.town.as_str()).chain(a.welsh.as_deref()))
+                })
                 .collect();
             let (line, col) = source.locate(&path, false);
             let help = match diagnostic::did_you_mean(town, towns.iter().copied()) {

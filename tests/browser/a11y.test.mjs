@@ -21,6 +21,8 @@ import { launch, open, axe, formatViolations } from './browser.mjs';
 const COUNCILS = [
   { id: 'westmoor', theme: 'default' },
   { id: 'eastbrook', theme: 'meadow' },
+  // In Welsh at its address and in English under en/: both are sampled.
+  { id: 'glanyrafon', theme: 'default' },
 ];
 
 const site = siteDir();

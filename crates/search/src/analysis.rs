@@ -14,8 +14,10 @@ use tantivy::tokenizer::{
 };
 use tantivy::Index;
 
-/// The name text fields use in the schema.
+/// The names text fields use in the schema: an index is analysed in English, or in Welsh
+/// for a council's Welsh pages.
 pub(crate) const ENGLISH: &str = "carepages_en";
+pub(crate) const WELSH: &str = "carepages_cy";
 
 /// Words that carry no meaning in a search for support: function words, plus what residents
 /// type around their real words ("I need someone near Taunton"). Dropping them at build time
@@ -46,7 +48,45 @@ pub(crate) fn english() -> TextAnalyzer {
         .build()
 }
 
-/// Makes the index know the analyzer its schema names.
+/// The analyzer of a Welsh index, which holds each listing's Welsh words and its English
+/// ones: as [`english`] (the English stemmer leaves Welsh words as it found them, the same
+/// on both sides), with Welsh stop words too, and each word also indexed and looked up as
+/// the radicals it may be a mutation of (see `welsh`).
+pub(crate) fn welsh() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            STOP_WORDS
+                .iter()
+                .chain(crate::welsh::STOP_WORDS)
+                .map(|word| (*word).to_owned()),
+        ))
+        .filter(Radicals)
+        .filter(EnglishStemmer)
+        .build()
+}
+
+/// The analyzer for an index's language (`cy` or anything else, English).
+pub(crate) fn for_language(language: &str) -> TextAnalyzer {
+    if language == "cy" {
+        welsh()
+    } else {
+        english()
+    }
+}
+
+/// The name the schema gives the analyzer of `language`.
+pub(crate) fn name_for(language: &str) -> &'static str {
+    if language == "cy" {
+        WELSH
+    } else {
+        ENGLISH
+    }
+}
+
+/// Makes the index know the analyzers a schema may name.
 pub(crate) fn register(index: &Index) {
     register_in(index.tokenizers());
 }
@@ -54,6 +94,7 @@ pub(crate) fn register(index: &Index) {
 /// The same, for an index not made yet.
 pub(crate) fn register_in(tokenizers: &tantivy::tokenizer::TokenizerManager) {
     tokenizers.register(ENGLISH, english());
+    tokenizers.register(WELSH, welsh());
 }
 
 /// Splits a query into words the way the analyzer does before stop words and stemming:
@@ -76,6 +117,76 @@ pub(crate) fn words(text: &str) -> Vec<String> {
 pub(crate) fn term_of(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
     let mut stream = analyzer.token_stream(word);
     stream.next().map(|token| token.text.clone())
+}
+
+/// Every indexed term for one word: its own first, then (in Welsh) the radicals it may be
+/// a mutation of. Empty for a stop word.
+pub(crate) fn terms_of(analyzer: &mut TextAnalyzer, word: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(word);
+    let mut terms: Vec<String> = Vec::new();
+    while let Some(token) = stream.next() {
+        if !terms.contains(&token.text) {
+            terms.push(token.text.clone());
+        }
+    }
+    terms
+}
+
+/// Each word, then the radicals it may be a mutation of, at the same place.
+#[derive(Clone, Copy)]
+struct Radicals;
+
+impl TokenFilter for Radicals {
+    type Tokenizer<T: Tokenizer> = RadicalsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> RadicalsFilter<T> {
+        RadicalsFilter { inner }
+    }
+}
+
+#[derive(Clone)]
+struct RadicalsFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for RadicalsFilter<T> {
+    type TokenStream<'a> = RadicalsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        RadicalsStream {
+            inner: self.inner.token_stream(text),
+            waiting: Vec::new(),
+        }
+    }
+}
+
+struct RadicalsStream<S> {
+    inner: S,
+    /// Radicals of the current word still to give, last first.
+    waiting: Vec<String>,
+}
+
+impl<S: TokenStream> TokenStream for RadicalsStream<S> {
+    fn advance(&mut self) -> bool {
+        if let Some(radical) = self.waiting.pop() {
+            self.inner.token_mut().text = radical;
+            return true;
+        }
+        if !self.inner.advance() {
+            return false;
+        }
+        self.waiting = crate::welsh::radicals(&self.inner.token().text);
+        self.waiting.reverse();
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.inner.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.inner.token_mut()
+    }
 }
 
 /// Snowball English stemming. tantivy's own `Stemmer` pulls in every language it supports;
@@ -207,6 +318,23 @@ mod tests {
     #[test]
     fn query_words_keep_what_was_typed() {
         assert_eq!(words("Gard, TA4 2PQ"), ["gard", "ta4", "2pq"]);
+    }
+
+    #[test]
+    fn welsh_words_meet_their_radicals_and_english_still_stems() {
+        let mut analyzer = welsh();
+        assert_eq!(
+            terms_of(&mut analyzer, "nghymorth"),
+            ["nghymorth", "cymorth"]
+        );
+        assert_eq!(terms_of(&mut analyzer, "cymorth"), ["cymorth"]);
+        assert_eq!(term_of(&mut analyzer, "yn"), None);
+        assert_eq!(
+            term_of(&mut analyzer, "gardening").as_deref(),
+            Some("garden")
+        );
+        // Accents fold: "gŵr" is typed "gwr".
+        assert_eq!(term_of(&mut analyzer, "Siân").as_deref(), Some("sian"));
     }
 
     #[test]

@@ -34,7 +34,7 @@ fn writer_memory(listings: usize) -> usize {
 /// unchanged content hashes.
 pub fn build_index(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, SearchError> {
     let docs = in_name_order(docs)?;
-    let (meta, mut files) = segment(&docs, SEGMENT_ID)?;
+    let (meta, mut files) = segment(&docs, SEGMENT_ID, synonyms.language())?;
     files.push(("meta.json".to_owned(), json(&meta)?));
     files.push((SYNONYMS_FILE.to_owned(), json(synonyms)?));
     files.push((
@@ -82,6 +82,7 @@ fn vocabulary(docs: &[&SearchDoc], synonyms: &Synonyms) -> crate::Vocabulary {
         districts: district_codes.into_iter().collect(),
         council_towns: towns.to_vec(),
         council_districts: districts.to_vec(),
+        language: synonyms.language().to_owned(),
     }
 }
 
@@ -148,7 +149,7 @@ pub fn patch_index(
     let meta = meta.ok_or_else(|| SearchError::Corrupt("it has no meta.json".to_owned()))?;
     let mut meta: serde_json::Value = serde_json::from_slice(meta).map_err(TantivyError::from)?;
     if !added.is_empty() {
-        let (mut added_meta, added_files) = segment(&added, PATCH_SEGMENT_ID)?;
+        let (mut added_meta, added_files) = segment(&added, PATCH_SEGMENT_ID, &known.language)?;
         let segments = |meta: &mut serde_json::Value| {
             meta.get_mut("segments")
                 .and_then(|s| s.as_array_mut())
@@ -168,7 +169,9 @@ pub fn patch_index(
         .filter(|doc| !removed.contains(doc.slug.as_str()))
         .chain(added.iter().copied())
         .collect();
-    let places = Synonyms::default().with_places(known.council_towns, known.council_districts);
+    let places = Synonyms::default()
+        .with_places(known.council_towns, known.council_districts)
+        .in_language(&known.language);
     let merged = vocabulary(&now, &places);
     files.push((VOCABULARY_FILE.to_owned(), json(&merged)?));
     files.push(("meta.json".to_owned(), json(&meta)?));
@@ -184,8 +187,8 @@ fn json(value: &impl serde::Serialize) -> Result<Vec<u8>, SearchError> {
 }
 
 /// One segment of `docs`, in that order: its `meta.json` and files, with the id `id`.
-fn segment(docs: &[&SearchDoc], id: &str) -> Result<Segment, SearchError> {
-    let schema = Fields::schema();
+fn segment(docs: &[&SearchDoc], id: &str, language: &str) -> Result<Segment, SearchError> {
+    let schema = Fields::schema(language);
     let fields = Fields::of(&schema)?;
     // Stored fields stay uncompressed: hosts compress the whole file on the wire, and lz4
     // blocks would hide their redundancy from brotli. Measured on 1,000 listings: 96 KB

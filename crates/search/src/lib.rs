@@ -37,6 +37,7 @@ mod schema;
 mod searcher;
 mod synonyms;
 mod understanding;
+mod welsh;
 
 #[cfg(test)]
 mod fixtures;
@@ -66,6 +67,8 @@ pub struct SearchDoc {
     pub support_types: Vec<String>,
     pub who_for: Vec<String>,
     pub towns: Vec<String>,
+    /// The towns' other names (Abergavenny for Y Fenni): searched, never shown.
+    pub town_aliases: Vec<String>,
     /// Outward codes such as `TA4`.
     pub postcode_districts: Vec<String>,
     pub payment_accepted: Vec<String>,
@@ -80,6 +83,10 @@ pub struct SearchDoc {
     /// When the council last checked the listing's evidence (YYYY-MM-DD); shown, never
     /// searched.
     pub checked: String,
+    /// The language of `name` and `summary` where it is not the index's own (English words
+    /// in a Welsh index: `en`), so the page marks them; empty when they are in the index's
+    /// language.
+    pub lang: String,
 }
 
 /// One search as a resident (or an officer at the CLI) asks it.
@@ -170,6 +177,10 @@ pub struct Hit {
     /// When the council last checked the evidence (YYYY-MM-DD), or empty.
     #[serde(default)]
     pub checked: String,
+    /// The language of `name` and `summary` when it is not the index's (see
+    /// [`SearchDoc::lang`]); empty otherwise.
+    #[serde(default)]
+    pub lang: String,
     pub support_types: Vec<String>,
     pub who_for: Vec<String>,
     pub districts: Vec<String>,

@@ -1,7 +1,7 @@
 //! The packed index: every file a searcher needs in one blob, so the browser makes one
 //! request and the site ships one content-hashed file.
 //!
-//! # Format (version 1)
+//! # Format (version 2)
 //!
 //! The blob is a valid, empty WebAssembly module whose only section is a custom section.
 //! Static hosts compress `.wasm` responses but usually not unknown binary types, so shipping
@@ -13,7 +13,7 @@
 //! 00                        custom section id
 //! LEB128 u32                section size (everything below)
 //! 0x16 "carepages-search-index"  name length (22, LEB128), then the name
-//! u32 LE                    format version (1)
+//! u32 LE                    format version (2: listings carry their language)
 //! u32 LE                    file count N
 //! N times:                  u16 LE name length, name (UTF-8), u32 LE data length
 //! the N files' data, concatenated in table order
@@ -26,12 +26,12 @@
 //!
 //! A patched index (the preview's) adds a second segment, [`PATCH_SEGMENT_ID`], and
 //! [`PATCH_FILE`]. Engines that predate patching would ignore that file; the preview always
-//! serves its own engine, so the version stays 1.
+//! serves its own engine, so patching kept the version. Version 2 added the `lang` field.
 
 use crate::SearchError;
 
 /// Bump when the layout or the schema changes; a reader refuses other versions.
-pub(crate) const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 /// The id every packed segment gets, in its file names and in `meta.json`.
 pub(crate) const SEGMENT_ID: &str = "00000000000000000000000000000001";
 /// The synonym groups, as a JSON array of arrays of strings.

@@ -20,11 +20,14 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, DocSet, Searcher, SegmentOrdinal, TantivyError, Term, TERMINATED};
 
-use crate::analysis::{term_of, words};
+use crate::analysis::{terms_of, words};
 use crate::schema::Fields;
 use crate::synonyms::SynonymTable;
 use crate::SearchError;
 
+/// How much a word's radical counts against the word as typed ("nghymorth" meeting
+/// "cymorth"): nearly as much, since the mutation only says where the word stood.
+const RADICAL_WEIGHT: f32 = 0.9;
 /// How much a typo match counts against the word itself.
 const TYPO_WEIGHT: f32 = 0.5;
 /// How much a started word counts against the word itself.
@@ -45,6 +48,8 @@ pub(crate) struct Word {
     pub typed: String,
     /// What the analyzer makes of it (stemmed).
     pub term: String,
+    /// In a Welsh index, the radicals it may be a mutation of ("cymorth" for "nghymorth").
+    pub radicals: Vec<String>,
     /// The last word of a query that does not end in a space: the resident may still be
     /// typing it.
     pub prefix: bool,
@@ -120,9 +125,11 @@ pub(crate) fn parse(
 }
 
 fn make_word(analyzer: &mut TextAnalyzer, typed: &str, prefix: bool) -> Option<Word> {
-    term_of(analyzer, typed).map(|term| Word {
+    let mut terms = terms_of(analyzer, typed).into_iter();
+    terms.next().map(|term| Word {
         typed: typed.to_owned(),
         term,
+        radicals: terms.collect(),
         prefix,
     })
 }
@@ -242,6 +249,9 @@ impl QueryBuilder<'_> {
     fn word(&self, word: &Word) -> Built {
         let mut options = Vec::new();
         options.extend(self.term(&word.term, 1.0)?);
+        for radical in &word.radicals {
+            options.extend(self.term(radical, RADICAL_WEIGHT)?);
+        }
         let distance = typo_distance(&word.typed);
         if options.is_empty() && distance > 0 {
             let any_field = Term::from_field_text(self.fields.name, &word.term);

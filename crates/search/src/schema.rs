@@ -8,7 +8,6 @@
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED};
 use tantivy::TantivyDocument;
 
-use crate::analysis::ENGLISH;
 use crate::{SearchDoc, SearchError};
 
 /// The tantivy fields, looked up once by name.
@@ -23,6 +22,9 @@ pub(crate) struct Fields {
     /// so residents' words meet the enumerations.
     pub tags: Field,
     pub towns: Field,
+    /// The towns a result shows: stored, never searched (`towns` is searched, with each
+    /// town's other names).
+    pub shown_towns: Field,
     pub district: Field,
     pub support: Field,
     pub who_for: Field,
@@ -32,6 +34,7 @@ pub(crate) struct Fields {
     pub phone: Field,
     pub status: Field,
     pub checked: Field,
+    pub lang: Field,
 }
 
 /// Searched text fields and how much a word found in each counts: what a listing is called
@@ -49,10 +52,11 @@ const KEYWORDS: [&str; 7] = [
 ];
 
 impl Fields {
-    /// The schema every index is built with.
-    pub(crate) fn schema() -> Schema {
+    /// The schema every index is built with, its words analysed in `language` (`cy` for
+    /// Welsh, else English).
+    pub(crate) fn schema(language: &str) -> Schema {
         let words = TextFieldIndexing::default()
-            .set_tokenizer(ENGLISH)
+            .set_tokenizer(crate::analysis::name_for(language))
             .set_index_option(IndexRecordOption::WithFreqs);
         let searched = TextOptions::default().set_indexing_options(words);
         // Exact keys only filter; scores and field norms would be wasted bytes.
@@ -67,8 +71,10 @@ impl Fields {
         builder.add_text_field("url", STORED);
         builder.add_text_field("phone", STORED);
         builder.add_text_field("checked", STORED);
+        builder.add_text_field("lang", STORED);
+        builder.add_text_field("shown_towns", STORED);
         for (name, _) in TEXT_WEIGHTS {
-            let stored = matches!(name, "name" | "summary" | "towns");
+            let stored = matches!(name, "name" | "summary");
             let options = if stored {
                 searched.clone().set_stored()
             } else {
@@ -104,6 +110,7 @@ impl Fields {
             body: field("body")?,
             tags: field("tags")?,
             towns: field("towns")?,
+            shown_towns: field("shown_towns")?,
             district: field("district")?,
             support: field("support")?,
             who_for: field("who_for")?,
@@ -113,6 +120,7 @@ impl Fields {
             phone: field("phone")?,
             status: field("status")?,
             checked: field("checked")?,
+            lang: field("lang")?,
         })
     }
 
@@ -138,6 +146,11 @@ impl Fields {
         if is_iso_date(&doc.checked) {
             out.add_text(self.checked, &doc.checked);
         }
+        // Only a language code: it becomes a `lang` attribute on the page.
+        let lang = doc.lang.trim();
+        if (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase()) {
+            out.add_text(self.lang, lang);
+        }
         if !doc.status.trim().is_empty() {
             out.add_text(self.status, key(&doc.status));
         }
@@ -145,6 +158,9 @@ impl Fields {
         out.add_text(self.summary, &doc.summary);
         out.add_text(self.body, &doc.body);
         for town in &doc.towns {
+            out.add_text(self.shown_towns, town.trim());
+        }
+        for town in doc.towns.iter().chain(&doc.town_aliases) {
             out.add_text(self.towns, town.trim());
         }
         let labelled = doc
@@ -219,12 +235,12 @@ mod tests {
 
     #[test]
     fn every_field_is_found_again_in_the_schema() {
-        assert!(Fields::of(&Fields::schema()).is_ok());
+        assert!(Fields::of(&Fields::schema("en")).is_ok());
     }
 
     #[test]
     fn labels_and_day_names_go_to_tags() {
-        let fields = Fields::of(&Fields::schema()).expect("schema");
+        let fields = Fields::of(&Fields::schema("en")).expect("schema");
         let doc = SearchDoc {
             support_types: vec!["home_help".into()],
             who_for: vec!["learning_disability".into()],

@@ -47,6 +47,8 @@ pub struct Searcher {
     keys: std::sync::OnceLock<Keys>,
     /// Listings that are full or paused, with which.
     status: Vec<(DocAddress, String)>,
+    /// The language the index is analysed in: `cy`, or `en`.
+    language: String,
 }
 
 /// Every listing's keys (support types, who for, districts, payments, days, status), read
@@ -219,7 +221,11 @@ impl Searcher {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let mut analyzer = analysis::english();
+        let mut analyzer = analysis::for_language(&vocabulary.language);
+        let language = match vocabulary.language.as_str() {
+            "" => "en".to_owned(),
+            other => other.to_owned(),
+        };
         let reader_of_queries = Reader::new(&vocabulary, &synonyms, &mut analyzer);
         let synonyms = synonyms.compile(&mut analyzer);
         let searcher = reader.searcher();
@@ -245,7 +251,13 @@ impl Searcher {
             order,
             reader: reader_of_queries,
             open,
+            language,
         })
+    }
+
+    /// The language the index reads queries in: `cy` for Welsh, `en` for English.
+    pub fn language(&self) -> &str {
+        &self.language
     }
 
     /// How many listings the index holds.
@@ -704,13 +716,14 @@ impl Searcher {
             name: text(self.fields.name),
             summary: text(self.fields.summary),
             towns: doc
-                .get_all(self.fields.towns)
+                .get_all(self.fields.shown_towns)
                 .filter_map(|value| value.as_str().map(str::to_owned))
                 .collect(),
             taking_new_clients: text(self.fields.open),
             phone: text(self.fields.phone),
             status,
             checked: text(self.fields.checked),
+            lang: text(self.fields.lang),
             support_types: Vec::new(),
             who_for: Vec::new(),
             districts: Vec::new(),

@@ -25,6 +25,9 @@ pub struct Synonyms {
     /// its vocabulary.
     #[serde(skip)]
     places: (Vec<String>, Vec<String>),
+    /// The language the index is analysed in (`cy` or `en`); kept in its vocabulary.
+    #[serde(skip)]
+    language: String,
 }
 
 impl Synonyms {
@@ -45,6 +48,7 @@ impl Synonyms {
         Synonyms {
             groups,
             places: Default::default(),
+            language: String::new(),
         }
     }
 
@@ -141,6 +145,27 @@ impl Synonyms {
     pub fn with_places(mut self, towns: Vec<String>, districts: Vec<String>) -> Synonyms {
         self.places = (towns, districts);
         self
+    }
+
+    /// These synonyms for an index in `language` (`cy` for Welsh; English otherwise).
+    pub fn in_language(mut self, language: &str) -> Synonyms {
+        self.language = language.to_owned();
+        self
+    }
+
+    /// The language given by [`in_language`](Self::in_language); empty means English.
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+
+    /// What Welsh speakers call the kinds of help and groups of people, each group led by
+    /// the English name: added for a council with Welsh pages, so a Welsh query is read as
+    /// the English one would be.
+    pub fn welsh_groups() -> Vec<Vec<String>> {
+        crate::welsh::SYNONYMS
+            .iter()
+            .map(|group| group.iter().map(|p| (*p).to_owned()).collect())
+            .collect()
     }
 
     /// The council's towns and districts given by [`with_places`](Self::with_places).

@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{term_of, words};
+use crate::analysis::{term_of, terms_of, words};
 use crate::Synonyms;
 
 /// The council's words, from its listings and synonyms: shipped in each index file.
@@ -35,6 +35,8 @@ pub struct Vocabulary {
     /// so a patched index can work the rest out again from its listings.
     pub council_towns: Vec<String>,
     pub council_districts: Vec<String>,
+    /// The language the index is analysed in: `cy` for Welsh, empty or `en` for English.
+    pub language: String,
 }
 
 /// One thing understood in the query, and the words that said it.
@@ -196,7 +198,7 @@ const FILLER: &[&str] = &[
 
 /// Whether `word` is filler: a word that says nothing about the help wanted.
 pub(crate) fn is_filler(word: &str) -> bool {
-    FILLER.contains(&word)
+    FILLER.contains(&word) || crate::welsh::FILLER.contains(&word)
 }
 
 /// Words of a support type's or group's name too general to name it alone ("care" is in
@@ -301,13 +303,18 @@ pub(crate) struct Reader {
     towns: Vec<(Vec<String>, String)>,
     districts: BTreeSet<String>,
     longest: usize,
+    /// A Welsh index: a typed place name may be mutated ("yng Nghaerdydd").
+    welsh: bool,
 }
 
 /// A word with the forms it may be compared by.
 struct Typed {
     word: String,
-    /// The stemmed term, and the stem of the word without an agent ending ("-er").
+    /// The stemmed term (and, in Welsh, its radicals' terms), and the stem of the word
+    /// without an agent ending ("-er").
     forms: Vec<String>,
+    /// In Welsh, the radicals the word may be a mutation of, unstemmed, for place names.
+    radicals: Vec<String>,
 }
 
 impl Reader {
@@ -316,7 +323,10 @@ impl Reader {
         synonyms: &Synonyms,
         analyzer: &mut TextAnalyzer,
     ) -> Reader {
-        let mut reader = Reader::default();
+        let mut reader = Reader {
+            welsh: vocabulary.language == "cy",
+            ..Reader::default()
+        };
         let terms_of = |analyzer: &mut TextAnalyzer, phrase: &str| -> Vec<String> {
             words(phrase)
                 .iter()
@@ -366,14 +376,21 @@ impl Reader {
                 }
             }
         }
+        // At least as long as the longest phrase for days and "taking new clients".
         reader.longest = reader
             .triggers
             .iter()
             .map(|t| t.terms.len())
             .max()
-            .unwrap_or(1);
+            .unwrap_or(1)
+            .max(3);
         for town in &vocabulary.towns {
-            let folded = words(town);
+            // Compared as typed words are, without the words the index never keeps: "Y
+            // Fenni" is read from "fenni", "Stow on the Wold" from "stow wold".
+            let folded: Vec<String> = words(town)
+                .into_iter()
+                .filter(|w| term_of(analyzer, w).is_some())
+                .collect();
             if !folded.is_empty() && !reader.towns.iter().any(|(w, _)| *w == folded) {
                 reader.longest = reader.longest.max(folded.len());
                 reader.towns.push((folded, town.trim().to_owned()));
@@ -392,11 +409,20 @@ impl Reader {
         let typed: Vec<Typed> = words(text)
             .into_iter()
             .map(|word| {
-                let mut forms: Vec<String> = term_of(analyzer, &word).into_iter().collect();
+                let mut forms: Vec<String> = terms_of(analyzer, &word);
                 if let Some(root) = without_agent_ending(&word) {
                     forms.extend(term_of(analyzer, &root));
                 }
-                Typed { word, forms }
+                let radicals = if self.welsh {
+                    crate::welsh::radicals(&word)
+                } else {
+                    Vec::new()
+                };
+                Typed {
+                    word,
+                    forms,
+                    radicals,
+                }
             })
             // Words the index never keeps ("of", "in", "my") join nothing: "end of life" is
             // read as "end life", as its name is.
@@ -414,7 +440,9 @@ impl Reader {
                 continue;
             }
             let word = typed[i].word.as_str();
-            if !FILLER.contains(&word) && !typed[i].forms.is_empty() {
+            // A mutated filler word ("gymorth", "ofal") is filler too.
+            let filler = is_filler(word) || typed[i].radicals.iter().any(|r| is_filler(r));
+            if !filler && !typed[i].forms.is_empty() {
                 free.push(word.to_owned());
             }
             i += 1;
@@ -475,7 +503,14 @@ impl Reader {
         for len in (1..=longest).rev() {
             let span = &typed[i..i + len];
             let folded: Vec<&str> = span.iter().map(|t| t.word.as_str()).collect();
-            if let Some((_, town)) = self.towns.iter().find(|(w, _)| *w == folded) {
+            let names_town = |town_words: &Vec<String>| {
+                town_words.len() == span.len()
+                    && town_words
+                        .iter()
+                        .zip(span)
+                        .all(|(w, t)| *w == t.word || t.radicals.contains(w))
+            };
+            if let Some((_, town)) = self.towns.iter().find(|(w, _)| names_town(w)) {
                 return Some((len, "place".into(), vec![town.clone()]));
             }
             if let Some(found) = self.trigger(span) {
@@ -484,7 +519,8 @@ impl Reader {
             if let Some(days) = day(&folded) {
                 return Some((len, "day".into(), days));
             }
-            if OPEN.contains(&folded.as_slice()) {
+            if OPEN.contains(&folded.as_slice()) || crate::welsh::OPEN.contains(&folded.as_slice())
+            {
                 return Some((len, "open".into(), Vec::new()));
             }
         }
@@ -492,7 +528,7 @@ impl Reader {
             return Some((1, "place".into(), vec![word.to_uppercase()]));
         }
         // A near miss of a one-word name ("gardner"), when the word itself names nothing.
-        if word.chars().count() >= 5 && !FILLER.contains(&word) {
+        if word.chars().count() >= 5 && !is_filler(word) {
             return self.near_trigger(&typed[i]);
         }
         None
@@ -554,6 +590,12 @@ impl Reader {
 }
 
 fn day(folded: &[&str]) -> Option<Vec<String>> {
+    if let Some((_, keys)) = crate::welsh::DAYS
+        .iter()
+        .find(|(words, _)| *words == folded)
+    {
+        return Some(keys.iter().map(|k| (*k).to_owned()).collect());
+    }
     let [word] = folded else { return None };
     DAYS.iter()
         .find(|(name, _)| name == word)

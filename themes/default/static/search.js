@@ -22,8 +22,6 @@
   'use strict';
 
   const DEBOUNCE_MS = 150;
-  // The language listings are written in (src/render/views.rs, LISTING_LANGUAGE).
-  const LISTING_LANGUAGE = 'en';
   const PAGE_SIZE = 50;
   const MESSAGES = {
     yes: 'Taking new clients',
@@ -392,11 +390,12 @@
       item.appendChild(heading);
       const summary = hit.summary ? element('p', 'search-result-summary', hit.summary) : null;
       if (summary) item.appendChild(summary);
-      // Listings are written in English: on a page in another language their own words are
-      // marked, as the built pages mark them, so screen readers read them with English sounds.
-      if (document.documentElement.lang !== LISTING_LANGUAGE) {
-        heading.lang = LISTING_LANGUAGE;
-        if (summary) summary.lang = LISTING_LANGUAGE;
+      // A listing's words not in the page's language (English on a Welsh page, where the
+      // listing has no Welsh yet) are marked, as the built pages mark them, so screen readers
+      // read them with the right sounds. The index says which (src/search/mod.rs).
+      if (hit.lang && hit.lang !== document.documentElement.lang) {
+        heading.lang = hit.lang;
+        if (summary) summary.lang = hit.lang;
       }
       if (hit.towns.length) {
         const towns = format(messages.areas, { towns: hit.towns.join(', ') });
