@@ -131,10 +131,12 @@ cost:
   - {{amount: 18.00, unit: hour, description: "Minimum one hour"}}
 payment_accepted: [self_funded, direct_payment]
 languages: [en]                   # the languages you can support someone in: en, cy (Welsh), bfi (BSL)…
-# welsh:                          # for a council whose site is in Welsh: your words in Welsh
+# welsh:                          # for a council with Welsh pages: your words in Welsh
+#   name: ...                     # only if the Welsh name is different
 #   summary: ...
 #   description: |
 #     ...
+#   cost: ...                     # the cost wording, in Welsh
 availability:
   taking_new_clients: "yes"       # yes, limited or no
   days: [mon, tue, wed, thu, fri]

@@ -212,6 +212,80 @@ const QUERIES: &[(&str, &str, Judged)] = &[
         "BA11 gardening",
         First(&["radstock-garden-friend"]),
     ),
+    // Glanyrafon's Welsh pages, as Welsh speakers type: mutated words ("ym Mrynbuga",
+    // "chwmni"), either name of a town, accents left off, English on the Welsh pages.
+    (
+        "glanyrafon",
+        "rhywun i helpu mam gyda siopa yng Nghas-gwent",
+        First(&["chepstow-shopping-friends"]),
+    ),
+    ("glanyrafon", "siopa yn Nhrefynwy", Nobody),
+    (
+        "glanyrafon",
+        "garddwr ym Mrynbuga",
+        First(&["usk-valley-gardens"]),
+    ),
+    (
+        "glanyrafon",
+        "help i arddio yn Nhrefynwy",
+        First(&["usk-valley-gardens"]),
+    ),
+    (
+        "glanyrafon",
+        "glanhawr Trefynwy",
+        First(&["monmouth-home-help"]),
+    ),
+    (
+        "glanyrafon",
+        "gofal personol yn Y Fenni",
+        First(&["gofal-gwyn-personal-care"]),
+    ),
+    (
+        "glanyrafon",
+        "ymolchi a gwisgo i nhad",
+        First(&["gofal-gwyn-personal-care"]),
+    ),
+    (
+        "glanyrafon",
+        "chwmni i mam sy'n byw gyda dementia",
+        First(&["cwmni-da-y-fenni"]),
+    ),
+    (
+        "glanyrafon",
+        "pobl hyn Brynbuga",
+        First(&["usk-valley-gardens", "gofal-gwyn-personal-care"]),
+    ),
+    ("glanyrafon", "garddio yn Y Fenni", Nobody),
+    (
+        "glanyrafon",
+        "garddio dydd Sadwrn",
+        First(&["usk-valley-gardens"]),
+    ),
+    (
+        "glanyrafon",
+        "gofal personol taliadau uniongyrchol",
+        First(&["gofal-gwyn-personal-care"]),
+    ),
+    (
+        "glanyrafon",
+        "NP16 siopa",
+        First(&["chepstow-shopping-friends"]),
+    ),
+    (
+        "glanyrafon",
+        "nghymorth gyda siopa yn Abergavenny",
+        First(&["cwmni-da-y-fenni"]),
+    ),
+    (
+        "glanyrafon",
+        "gardening in Usk",
+        First(&["usk-valley-gardens"]),
+    ),
+    (
+        "glanyrafon",
+        "cleaner Monmouth",
+        First(&["monmouth-home-help"]),
+    ),
 ];
 
 /// Queries not answered well yet, each with why; they are reported, not failed, so the
