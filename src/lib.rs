@@ -638,6 +638,10 @@ fn build_council(
         _ => write("sitemap.xml", publish::sitemap(base, &site.pages))?,
     }
     write("robots.txt", publish::robots(base))?;
+    write(
+        publish::manifest::MANIFEST_PATH,
+        publish::manifest::Manifest::of(council, listings, opts.today).to_json(),
+    )?;
     let feed = publish::atom::feed(&council.settings.name, base, &site.listings, opts.today);
     write(publish::atom::FEED_PATH, feed)?;
     timings.push("sitemap, robots.txt, Atom feed", started.elapsed());
