@@ -2,12 +2,14 @@
 //! sites, one per council, from one folder of Markdown listings.
 //!
 //! The pipeline, one module per stage; data flows one way:
-//! `content::load` → `standards::validate` → `render::render_site` → `publish`.
+//! `content::load` → `standards::validate` → `render::render_site` → `publish`; beside
+//! the sites, `officer` reads the same checked directory for the council's officers.
 
 pub mod content;
 pub mod diagnostic;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod officer;
 pub mod publish;
 pub mod render;
 pub mod scaffold;

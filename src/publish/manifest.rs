@@ -138,6 +138,8 @@ pub fn fields(front: &FrontMatter, body: &str) -> BTreeMap<String, String> {
         flatten("", &value, &mut out);
     }
     out.remove("id");
+    // Only listings with consent are published: it says nothing on a site.
+    out.remove("consent.publish");
     // Evidence references are for the council, not the page.
     out.retain(|k, _| !k.ends_with("register_ref"));
     let digest = Sha256::digest(body.trim().as_bytes());
