@@ -4,7 +4,7 @@
 //! the same bytes: event ids come from the listing and the evidence, and the time stamp
 //! from the day given.
 
-use super::{contact_line, due_dates, long_date, Due, OfficerError};
+use super::{capital, contact_line, due_dates, long_date, Due, OfficerError};
 use crate::standards::{Council, Directory, StandardsProfile};
 use std::fmt::Write as _;
 
@@ -99,14 +99,6 @@ fn event(d: &Due, council: &Council, stamp: &str) -> Vec<String> {
         "TRANSP:TRANSPARENT".into(),
         "END:VEVENT".into(),
     ]
-}
-
-fn capital(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// A date as iCalendar writes it: 20270131.

@@ -33,7 +33,11 @@ pub fn csv(directory: &Directory, council: &Council, profile: &StandardsProfile)
     .iter()
     .map(|s| s.to_string())
     .collect();
-    header.extend(kinds.values().map(|name| format!("{name} lapses")));
+    header.extend(
+        kinds
+            .values()
+            .map(|name| format!("{} lapses", super::capital(name))),
+    );
     header.push("Next date".into());
     let mut out = row(&header);
     for (listing, dues) in listings.iter().zip(&dues) {

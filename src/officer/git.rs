@@ -8,6 +8,8 @@ use std::process::Command;
 
 /// Where a content folder sits in its git repository.
 struct Place {
+    /// The top folder of the repository's working tree.
+    top: PathBuf,
     /// The folder inside the repository, such as `content/` (empty at the top).
     prefix: String,
 }
@@ -34,15 +36,19 @@ fn output(mut cmd: Command) -> Result<Vec<u8>, String> {
 
 fn place(content: &Path) -> Result<Place, String> {
     let mut cmd = git(content);
-    cmd.args(["rev-parse", "--show-prefix"]);
+    cmd.args(["rev-parse", "--show-toplevel", "--show-prefix"]);
     let out = output(cmd).map_err(|why| {
         format!(
             "the content folder {} is not in a git repository ({why})",
             content.display()
         )
     })?;
+    let text = String::from_utf8_lossy(&out);
+    let mut lines = text.lines();
+    let top = PathBuf::from(lines.next().unwrap_or_default().trim());
     Ok(Place {
-        prefix: String::from_utf8_lossy(&out).trim().to_string(),
+        top,
+        prefix: lines.next().unwrap_or_default().trim().to_string(),
     })
 }
 
@@ -82,15 +88,16 @@ pub(super) fn content_at(
     if output(exists).is_err() {
         return Ok((sha, None));
     }
-    // A throwaway index: the repository's own index and working tree are left alone.
+    // A throwaway index: the repository's own index and working tree are left alone. Run
+    // from the top, so that every file in it is checked out, not only those below here.
     let index = into.join("index");
     let folder = into.join("content");
     std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
-    let mut read = git(content);
+    let mut read = git(&place.top);
     read.env("GIT_INDEX_FILE", &index)
         .args(["read-tree", &tree]);
     output(read)?;
-    let mut checkout = git(content);
+    let mut checkout = git(&place.top);
     let mut prefix = folder.as_os_str().to_owned();
     prefix.push("/");
     let mut arg = std::ffi::OsString::from("--prefix=");
@@ -138,7 +145,8 @@ pub(super) fn first_added(content: &Path) -> Result<BTreeMap<String, time::Date>
             continue;
         };
         if name.ends_with(".md") {
-            added.entry(name.to_string()).or_insert(day);
+            let first = added.entry(name.to_string()).or_insert(day);
+            *first = (*first).min(day);
         }
     }
     Ok(added)

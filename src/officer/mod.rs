@@ -20,7 +20,7 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum OfficerError {
     /// The content has errors: it could not be built, so there is nothing to compare.
-    #[error("{} has {} problem(s) to fix before it can be compared; run `carepages check --content {}` to see them", .content, .problems.iter().filter(|d| d.is_error()).count(), .content)]
+    #[error("{} has {} problem(s) to fix first; run `carepages check --content {}` to see them", .content, .problems.iter().filter(|d| d.is_error()).count(), .content)]
     InvalidContent {
         content: String,
         problems: Vec<Diagnostic>,
@@ -140,6 +140,15 @@ pub fn one_line(text: &str) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text with its first letter a capital: "Public liability insurance".
+pub fn capital(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// A date written out: "31 January 2027".
