@@ -398,7 +398,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             today,
             out.as_deref(),
             &output,
-            |d, c, p, t| carepages::officer::calendar::calendar(d, c, p, t),
+            carepages::officer::calendar::calendar,
         )),
         Command::Export {
             content,

@@ -86,6 +86,9 @@ pub struct Grid {
     pub column_totals: Vec<Cell>,
 }
 
+/// Keys (lower case for places) with the labels people read.
+type Keyed = Vec<(String, String)>;
+
 /// Which of a listing's terms a grid's rows or columns are.
 type TermsOf = for<'t> fn(&'t Terms<'t>) -> &'t [String];
 
@@ -171,7 +174,7 @@ fn rows_for(choices: &[String], used: impl Iterator<Item = String>) -> Vec<(Stri
 
 /// The council's towns and districts in its own order; the places listings name when it
 /// has none.
-fn places(council: &Council, terms: &[Terms]) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn places(council: &Council, terms: &[Terms]) -> (Keyed, Keyed) {
     let mut towns: Vec<(String, String)> = Vec::new();
     let mut districts: Vec<(String, String)> = Vec::new();
     let push = |list: &mut Vec<(String, String)>, name: &str| {
