@@ -869,3 +869,81 @@ fn content_with_errors_a_foreign_or_old_output_folder_each_give_one_message() {
     assert_eq!(snapshot(&output), built_old);
     let _ = built;
 }
+
+#[test]
+fn the_pull_request_workflow_puts_the_diff_on_the_summary_page() {
+    if !git_available() || Command::new("sh").arg("-c").arg("true").output().is_err() {
+        eprintln!("git or sh is not installed: skipping the workflow test");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo_dir = dir.path().join("westmoor-care");
+    let out = Command::new(env!("CARGO_BIN_EXE_carepages"))
+        .args(["init", "--council", "Westmoor Council", "--id", "westmoor"])
+        .arg(&repo_dir)
+        .output()
+        .expect("init");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let workflow: serde_yaml::Value =
+        serde_yaml::from_str(&read(&repo_dir.join(".github/workflows/check.yml")))
+            .expect("the workflow is YAML");
+    let steps = workflow["jobs"]["check"]["steps"]
+        .as_sequence()
+        .expect("steps");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let check = runs
+        .iter()
+        .position(|r| r.contains("carepages check --format github"))
+        .expect("check step");
+    let diff = runs
+        .iter()
+        .position(|r| r.contains("carepages diff"))
+        .expect("diff step");
+    assert!(check < diff, "the annotations come first");
+    let diff_step = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("carepages diff"))
+        })
+        .expect("diff step");
+    assert_eq!(diff_step["if"].as_str(), Some("success() || failure()"));
+
+    // The step as GitHub runs it, on a pull request that adds a listing to main.
+    git(&repo_dir, &["init", "-q", "-b", "main"]);
+    git(&repo_dir, &["add", "-A"]);
+    git(&repo_dir, &["commit", "-q", "-m", "start"]);
+    git(&repo_dir, &["checkout", "-q", "-b", "new-listing"]);
+    let example = read(&repo_dir.join("content/enterprises/example-companions.md"));
+    std::fs::write(
+        repo_dir.join("content/enterprises/second-companions.md"),
+        example.replace("name: Example Companions", "name: Second | Companions"),
+    )
+    .expect("write");
+    git(&repo_dir, &["add", "-A"]);
+    git(&repo_dir, &["commit", "-q", "-m", "add"]);
+    // The checkout GitHub makes has the base branch as origin's.
+    git(
+        &repo_dir,
+        &["update-ref", "refs/remotes/origin/main", "main"],
+    );
+    let summary = dir.path().join("summary.md");
+    let script = runs[diff].replace("carepages diff", "\"$CAREPAGES\" diff");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(&repo_dir)
+        .env("CAREPAGES", env!("CARGO_BIN_EXE_carepages"))
+        .env("BASE", "main")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .expect("sh");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let markdown = read(&summary);
+    assert!(markdown.contains("#### Will appear (1)"), "{markdown}");
+    assert!(
+        markdown.contains("| Second &#124; Companions |"),
+        "{markdown}"
+    );
+}
