@@ -142,16 +142,30 @@ pub fn fields(front: &FrontMatter, body: &str) -> BTreeMap<String, String> {
     out.remove("consent.publish");
     // Evidence references are for the council, not the page.
     out.retain(|k, _| !k.ends_with("register_ref"));
-    let digest = Sha256::digest(body.trim().as_bytes());
-    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    // A web address the pages would not link to is not published here either.
+    if let Some(website) = out.get_mut("contact.website") {
+        if crate::urls::web_link(website).is_none() {
+            *website = format!("not a web address, fingerprint {}", fingerprint(website));
+        }
+    }
     out.insert(
         "description".into(),
         format!(
-            "{} characters, fingerprint {hex}",
-            body.trim().chars().count()
+            "{} characters, fingerprint {}",
+            body.trim().chars().count(),
+            fingerprint(body.trim())
         ),
     );
     out
+}
+
+/// The first 16 hexadecimal digits of the text's SHA-256: the same text, the same digits.
+fn fingerprint(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn flatten(prefix: &str, value: &serde_json::Value, out: &mut BTreeMap<String, String>) {
@@ -238,5 +252,9 @@ mod tests {
         );
         assert!(f["description"].starts_with("6 characters, fingerprint "));
         assert!(!f.values().any(|v| v.contains("X1")));
+        let mut hostile = front("");
+        hostile.contact.website = Some("javascript:alert(1)".into());
+        let f = fields(&hostile, "");
+        assert!(f["contact.website"].starts_with("not a web address"));
     }
 }
