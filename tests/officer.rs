@@ -240,6 +240,36 @@ fn the_diff_against_a_built_site_names_every_change_in_each_format() {
     );
 
     assert_eq!(snapshot(&output), built, "diff changed the output folder");
+
+    // A council with no site yet: every listing it publishes appears, with a note.
+    let partial = dir.path().join("partial");
+    copy_dir(&output.join("westmoor"), &partial.join("westmoor"));
+    let out = carepages(
+        &[
+            "diff",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+            "--published",
+            &partial.display().to_string(),
+        ],
+        &content,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let diff: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let eastbrook = diff["councils"]
+        .as_array()
+        .expect("councils")
+        .iter()
+        .find(|c| c["id"] == "eastbrook")
+        .expect("eastbrook");
+    assert_eq!(eastbrook["published_before"], 0);
+    assert_eq!(
+        eastbrook["appear"].as_array().expect("list").len() as u64,
+        eastbrook["published_after"].as_u64().expect("count")
+    );
+    assert!(diff["notes"].to_string().contains("has no site"), "{diff}");
 }
 
 fn git(dir: &Path, args: &[&str]) {

@@ -107,8 +107,16 @@ pub fn diff(opts: &DiffOptions) -> Result<Diff, OfficerError> {
         super::council(&after, id)?;
     }
     let mut notes = Vec::new();
+    let mut only = opts.council.clone();
     let (compared_with, before) = match &opts.before {
-        Before::Output(dir) => from_output(dir, &after, opts.council.as_deref())?,
+        Before::Output(dir) => {
+            let (described, before) = from_output(dir, &after, opts.council.as_deref())?;
+            // One council's site: that council only.
+            if dir.join(MANIFEST_PATH).is_file() {
+                only = before.keys().next().cloned();
+            }
+            (described, before)
+        }
         Before::Revision(rev) => from_revision(opts, rev, &mut notes)?,
         Before::Today => {
             let now = checked(&opts.content, opts.today)?;
@@ -118,13 +126,29 @@ pub fn diff(opts: &DiffOptions) -> Result<Diff, OfficerError> {
             )
         }
     };
-    let councils = after
+    let empty = BTreeMap::new();
+    let mut councils = Vec::new();
+    for c in after
         .councils
         .iter()
-        .filter(|c| opts.council.as_ref().is_none_or(|id| *id == c.id))
-        .filter(|c| before.contains_key(&c.id))
-        .map(|c| compare(c, &before[&c.id], &after))
-        .collect();
+        .filter(|c| only.as_ref().is_none_or(|id| *id == c.id))
+    {
+        let then = before.get(&c.id).unwrap_or_else(|| {
+            notes.push(format!(
+                "{} ({}) has no site in what the content is compared with: every listing it publishes is new.",
+                c.settings.name, c.id
+            ));
+            &empty
+        });
+        councils.push(compare(c, then, &after));
+    }
+    for id in before.keys() {
+        if !after.councils.iter().any(|c| c.id == *id) && only.is_none() {
+            notes.push(format!(
+                "The council \"{id}\" is no longer in the content: its site would no longer be built."
+            ));
+        }
+    }
     Ok(Diff {
         judged_on: judged_on.to_string(),
         compared_with,
