@@ -2,12 +2,14 @@
 //! sites, one per council, from one folder of Markdown listings.
 //!
 //! The pipeline, one module per stage; data flows one way:
-//! `content::load` → `standards::validate` → `render::render_site` → `publish`.
+//! `content::load` → `standards::validate` → `render::render_site` → `publish`; beside
+//! the sites, `officer` reads the same checked directory for the council's officers.
 
 pub mod content;
 pub mod diagnostic;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod officer;
 pub mod publish;
 pub mod render;
 pub mod scaffold;
@@ -662,7 +664,11 @@ fn build_council(
         _ => write("sitemap.xml", publish::sitemap(base, &pages))?,
     }
     write("robots.txt", publish::robots(base))?;
-    timings.push("sitemap, robots.txt", started.elapsed());
+    write(
+        publish::manifest::MANIFEST_PATH,
+        publish::manifest::Manifest::of(council, listings, opts.today).to_json(),
+    )?;
+    timings.push("sitemap, robots.txt, manifest", started.elapsed());
     if let Some(m) = memo {
         m.sitemap = pages_fp;
     }

@@ -147,6 +147,85 @@ enum Command {
         #[arg(long)]
         id: Option<String>,
     },
+    /// For council officers: what the content will publish compared with what is published
+    /// now (a built output folder, or the content at a git revision), council by council:
+    /// listings that appear, disappear and why, and change. With --ahead, what lapses then.
+    Diff {
+        /// The content folder: councils/, enterprises/, schema/ and standards/.
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        /// Compare with the sites built in this output folder (or one council's site in it).
+        #[arg(long, value_name = "DIR", conflicts_with = "since")]
+        published: Option<PathBuf>,
+        /// Compare with the content folder at this git revision (commit, branch or tag).
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
+        /// The day "now" is (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<time::Date>,
+        /// Judge the content this many days after --today, such as 30, 60 or 90: which
+        /// listings will be withheld then unless their evidence is renewed.
+        #[arg(long, value_name = "DAYS", default_value_t = 0)]
+        ahead: u32,
+        /// Only this council. Default: all.
+        #[arg(long, value_name = "ID")]
+        council: Option<String>,
+        /// text: for people; json: for tools; markdown: for a pull request.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
+    /// For council officers: an iCalendar file of every evidence expiry and review date of
+    /// one council's listings. Not part of the public site.
+    Calendar {
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        #[arg(long, value_name = "ID")]
+        council: String,
+        /// The day the calendar is made on (its time stamp). Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<time::Date>,
+        /// Write it to this file (default: print it).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The output folder, which officers' files are kept out of.
+        #[arg(long, default_value = "output")]
+        output: PathBuf,
+    },
+    /// For council officers: one council's listings with their evidence dates as CSV, for a
+    /// spreadsheet. Not part of the public site.
+    Export {
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        #[arg(long, value_name = "ID")]
+        council: String,
+        /// The day every date rule is judged on. Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<time::Date>,
+        /// Write it to this file (default: print it).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The output folder, which officers' files are kept out of.
+        #[arg(long, default_value = "output")]
+        output: PathBuf,
+    },
+    /// For council officers: a self-contained HTML report on one council's directory: gaps
+    /// in provision by kind of help, group and place, growth over time, evidence lapsing in
+    /// the next 90 days. Not part of the public site.
+    Report {
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        #[arg(long, value_name = "ID")]
+        council: String,
+        /// The day every date rule is judged on. Default: today.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<time::Date>,
+        /// The HTML file to write, outside the output folder.
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+        /// The output folder, which officers' files are kept out of.
+        #[arg(long, default_value = "output")]
+        output: PathBuf,
+    },
     /// Start a new listing from a template with every field explained.
     New {
         /// The enterprise's name, such as "Quantock Kindly Hands".
@@ -158,6 +237,13 @@ enum Command {
         #[arg(long, default_value = "content")]
         content: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -277,6 +363,75 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             councils,
             content,
         } => new_listing(&content, &name, &councils),
+        Command::Diff {
+            content,
+            published,
+            since,
+            today,
+            ahead,
+            council,
+            format,
+        } => {
+            use carepages::officer::diff::{self, Before, DiffOptions};
+            let before = match (published, since) {
+                (Some(dir), _) => Before::Output(dir),
+                (None, Some(rev)) => Before::Revision(rev),
+                (None, None) => Before::Today,
+            };
+            let opts = DiffOptions {
+                content,
+                today: today_or_now(today),
+                ahead,
+                before,
+                council,
+            };
+            officer(diff::diff(&opts).map(|d| match format {
+                DiffFormat::Text => print!("{}", diff::text(&d)),
+                DiffFormat::Json => println!("{}", diff::json(&d)),
+                DiffFormat::Markdown => print!("{}", diff::markdown(&d)),
+            }))
+        }
+        Command::Calendar {
+            content,
+            council,
+            today,
+            out,
+            output,
+        } => officer(officer_file(
+            &content,
+            &council,
+            today,
+            out.as_deref(),
+            &output,
+            carepages::officer::calendar::calendar,
+        )),
+        Command::Export {
+            content,
+            council,
+            today,
+            out,
+            output,
+        } => officer(officer_file(
+            &content,
+            &council,
+            today,
+            out.as_deref(),
+            &output,
+            |d, c, p, _| carepages::officer::export::csv(d, c, p),
+        )),
+        Command::Report {
+            content,
+            council,
+            today,
+            out,
+            output,
+        } => officer(report(
+            &content,
+            &council,
+            today_or_now(today),
+            &out,
+            &output,
+        )),
         Command::Build {
             content,
             themes,
@@ -330,6 +485,73 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// The exit code of an officer's tool: 0 done, 1 content or input it cannot use, 2 used
+/// wrongly. One message, on standard error.
+fn officer(result: Result<(), carepages::officer::OfficerError>) -> anyhow::Result<ExitCode> {
+    use carepages::officer::OfficerError;
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e @ OfficerError::Usage(_)) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+type MakeFile = fn(
+    &carepages::standards::Directory,
+    &carepages::standards::Council,
+    &carepages::standards::StandardsProfile,
+    time::Date,
+) -> String;
+
+/// Makes one council's calendar or CSV and writes it to `out`, or prints it.
+fn officer_file(
+    content: &std::path::Path,
+    council: &str,
+    today: Option<time::Date>,
+    out: Option<&std::path::Path>,
+    output: &std::path::Path,
+    make: MakeFile,
+) -> Result<(), carepages::officer::OfficerError> {
+    use carepages::officer;
+    if let Some(out) = out {
+        officer::refuse_public_path(out, output)?;
+    }
+    let today = today_or_now(today);
+    let directory = officer::checked(content, today)?;
+    let council = officer::council(&directory, council)?;
+    let profile = officer::profile(content, council)?;
+    let text = make(&directory, council, &profile, today);
+    match out {
+        Some(path) => {
+            officer::write_file(path, text.as_bytes())?;
+            eprintln!("Wrote {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+fn report(
+    content: &std::path::Path,
+    council: &str,
+    today: time::Date,
+    out: &std::path::Path,
+    output: &std::path::Path,
+) -> Result<(), carepages::officer::OfficerError> {
+    use carepages::officer;
+    officer::refuse_public_path(out, output)?;
+    let html = officer::report::make(content, council, today)?;
+    officer::write_file(out, html.as_bytes())?;
+    eprintln!("Wrote {} ({} bytes)", out.display(), html.len());
+    Ok(())
 }
 
 fn check(content: &std::path::Path, today: time::Date, format: Format) -> anyhow::Result<ExitCode> {

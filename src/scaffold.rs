@@ -257,7 +257,9 @@ const INSTALL_STEPS: &str = r#"      # CAREPAGES_REPO is the GitHub repository c
         run: command -v carepages || cargo install carepages --locked --git "https://github.com/${{ vars.CAREPAGES_REPO }}" --tag "v__VERSION__"
 "#;
 
-const PULL_REQUEST_WORKFLOW: &str = r#"# Checks every pull request and puts problems on the changed lines.
+const PULL_REQUEST_WORKFLOW: &str = r#"# Checks every pull request and puts problems on the changed lines, then writes what the
+# change will publish (listings that appear, disappear and why, and change) on the run's
+# summary page for the council officer who reviews it.
 name: Check listings
 on:
   pull_request:
@@ -266,7 +268,14 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
 __INSTALL__      - run: carepages check --format github
+      - name: What this change will publish
+        if: success() || failure()
+        env:
+          BASE: ${{ github.base_ref }}
+        run: carepages diff --since "origin/$BASE" --format markdown >> "$GITHUB_STEP_SUMMARY"
 "#;
 
 const DEPLOY_WORKFLOW: &str = r#"# Builds the site on every push to main and every night, so evidence that lapses is
@@ -368,7 +377,7 @@ pub fn init(
     files.push((".gitignore".into(), "/output\n".into()));
     files.push((
         "README.md".into(),
-        format!("# {council_name} care directory\n\n```sh\ncarepages check     # check every listing\ncarepages build     # build the site into output/{id}/\n```\n\nListings are in `content/enterprises/`; the volunteer guide is `docs/volunteer-guide.md`.\n\n## Publishing from GitHub\n\nPull requests are checked by `.github/workflows/check.yml`, which puts every problem on the\nline of the listing it is in. `publish.yml` builds the site and publishes it to GitHub Pages\non every push to main and every night, so evidence that lapses is withheld without anyone\npushing.\n\nBoth install carepages {version}, the version this repository was made with. Before the first\nrun, tell them where carepages is released from: in the repository's **Settings > Secrets and\nvariables > Actions > Variables**, add a variable named `CAREPAGES_REPO` whose value is the\nGitHub repository carepages is released from, written `owner/name`. The workflows download\nthat release's Linux binary and check its checksum (a few seconds); if the release has no\nbinary, they build carepages from the same tag with `cargo install` once (about ten minutes)\nand keep it in the Actions cache for later runs. To move to a newer carepages, change the\nversion in both workflows.\n\nFor GitHub Pages, choose **Settings > Pages > Source: GitHub Actions**.\n", version = env!("CARGO_PKG_VERSION")),
+        format!("# {council_name} care directory\n\n```sh\ncarepages check     # check every listing\ncarepages build     # build the site into output/{id}/\n```\n\nListings are in `content/enterprises/`; the volunteer guide is `docs/volunteer-guide.md`.\n\n## Publishing from GitHub\n\nPull requests are checked by `.github/workflows/check.yml`, which puts every problem on the\nline of the listing it is in and writes what the change will publish (`carepages diff`) on the\nrun's summary page. `publish.yml` builds the site and publishes it to GitHub Pages\non every push to main and every night, so evidence that lapses is withheld without anyone\npushing.\n\nBoth install carepages {version}, the version this repository was made with. Before the first\nrun, tell them where carepages is released from: in the repository's **Settings > Secrets and\nvariables > Actions > Variables**, add a variable named `CAREPAGES_REPO` whose value is the\nGitHub repository carepages is released from, written `owner/name`. The workflows download\nthat release's Linux binary and check its checksum (a few seconds); if the release has no\nbinary, they build carepages from the same tag with `cargo install` once (about ten minutes)\nand keep it in the Actions cache for later runs. To move to a newer carepages, change the\nversion in both workflows.\n\nFor GitHub Pages, choose **Settings > Pages > Source: GitHub Actions**.\n", version = env!("CARGO_PKG_VERSION")),
     ));
     for (rel, text) in files {
         let path = dir.join(&rel);
@@ -445,6 +454,17 @@ mod tests {
         assert!(check.contains("sha256sum -c"));
         assert!(check.contains("actions/cache@v4"));
         assert!(!check.contains("__"), "{check}");
+        // The diff of every pull request goes on its summary page, the base branch passed
+        // through the environment rather than written into the script.
+        assert!(check.contains("fetch-depth: 0"), "{check}");
+        assert!(check.contains(
+            "carepages diff --since \"origin/$BASE\" --format markdown >> \"$GITHUB_STEP_SUMMARY\""
+        ));
+        assert!(check.contains("BASE: ${{ github.base_ref }}"));
+        assert!(
+            check.find("check --format github") < check.find("carepages diff"),
+            "{check}"
+        );
         let publish = workflow(DEPLOY_WORKFLOW, "westmoor");
         assert!(publish.contains("carepages build --council westmoor"));
         assert!(publish.contains("path: output/westmoor"));

@@ -4,6 +4,7 @@
 //! engines about the site (sitemap.xml, robots.txt). It never writes outside `output/`.
 
 pub mod atom;
+pub mod manifest;
 pub mod oruk;
 
 use crate::render::Sink;

@@ -9,7 +9,9 @@ pub mod report;
 mod schema;
 pub mod settings;
 
-pub use profile::{Finding, ProfileError, StandardsProfile, DEFAULT_PROFILE, DEFAULT_PROFILE_NAME};
+pub use profile::{
+    DueDate, Finding, ProfileError, StandardsProfile, DEFAULT_PROFILE, DEFAULT_PROFILE_NAME,
+};
 pub use schema::{Schema, SchemaError, DEFAULT_COUNCIL_SCHEMA, DEFAULT_LISTING_SCHEMA};
 
 use crate::content::{Content, CouncilSettings, FrontMatter, ListingFile, PathStep};

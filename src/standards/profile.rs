@@ -415,6 +415,71 @@ impl StandardsProfile {
         }
     }
 
+    /// Every date on which something a listing relies on runs out: each piece of evidence
+    /// that has a lapse date under this profile, and the council's next review. The
+    /// listing stays valid on the date itself and is withheld from the day after (for
+    /// required evidence). Dates that cannot be read, and DBS checks on the update
+    /// service, have none.
+    pub fn due_dates(&self, front: &FrontMatter) -> Vec<DueDate> {
+        let required = self.required_for(front);
+        let mut out = Vec::new();
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, e) in front.standards.evidence.iter().enumerate() {
+            let nth = seen.entry(e.kind.as_str()).or_insert(0);
+            *nth += 1;
+            let Some((field, date)) = self.lapse_date(front, i) else {
+                continue;
+            };
+            out.push(DueDate {
+                kind: e.kind.clone(),
+                name: self.name_of(&e.kind),
+                field: format!("standards.evidence[{i}].{field}"),
+                date,
+                nth: *nth,
+                required: required.contains(&e.kind),
+            });
+        }
+        if let (Some(months), Some(checked)) = (
+            self.review_max_months,
+            front.review.last_checked.as_deref().and_then(parse),
+        ) {
+            out.push(DueDate {
+                kind: "review".into(),
+                name: "council's review".into(),
+                field: "review.last_checked".into(),
+                date: add_months(checked, months),
+                nth: 1,
+                required: true,
+            });
+        }
+        out
+    }
+
+    /// The last day evidence `i` counts, and the field that date comes from.
+    fn lapse_date(&self, front: &FrontMatter, i: usize) -> Option<(String, Date)> {
+        let e = front.standards.evidence.get(i)?;
+        let rule = self.validity.get(&e.kind)?;
+        if rule.no_expiry_when.as_deref() == Some("update_service") && e.update_service {
+            return None;
+        }
+        let value = |f: &str| match f {
+            "expires" => e.expires.as_deref(),
+            "issued" => e.issued.as_deref(),
+            "completed" => e.completed.as_deref(),
+            "registered" => e.registered.as_deref(),
+            "signed" => e.signed.as_deref(),
+            _ => None,
+        };
+        if let Some(f) = rule.until_field.as_deref() {
+            return Some((f.to_string(), parse(value(f)?)?));
+        }
+        let f = rule.from_field.as_deref()?;
+        Some((
+            f.to_string(),
+            add_years(parse(value(f)?)?, rule.years.unwrap_or(0))?,
+        ))
+    }
+
     fn check_cqc(&self, front: &FrontMatter, out: &mut Vec<Finding>) {
         let needs = front
             .support_types
@@ -477,6 +542,23 @@ impl StandardsProfile {
             });
         }
     }
+}
+
+/// A date on which a listing's evidence or the council's review runs out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueDate {
+    /// The evidence's type (`public_liability`), or `review`.
+    pub kind: String,
+    /// What it is called in messages: "public liability insurance".
+    pub name: String,
+    /// Where its date is written in the listing, such as `standards.evidence[0].expires`.
+    pub field: String,
+    /// The last day it counts.
+    pub date: Date,
+    /// Which of the listing's evidence of this kind it is (1 for the first).
+    pub nth: usize,
+    /// Whether the listing is withheld once it has run out.
+    pub required: bool,
 }
 
 /// Codes for evidence dates that cannot be right. They keep a listing off the site because
@@ -747,6 +829,27 @@ mod tests {
         )
         .expect("profile");
         assert_eq!(p.validity["public_liability"].max_years_ahead, Some(8));
+    }
+
+    #[test]
+    fn due_dates_name_every_expiry_and_the_next_review() {
+        let dues = profile().due_dates(&listing(EVIDENCE));
+        let seen: Vec<(&str, Date, bool)> = dues
+            .iter()
+            .map(|d| (d.kind.as_str(), d.date, d.required))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("public_liability", date!(2027 - 01 - 31), true),
+                ("dbs_enhanced", date!(2028 - 10 - 15), true),
+                ("safeguarding_training", date!(2028 - 09 - 20), true),
+                ("review", date!(2027 - 05 - 20), true),
+            ]
+        );
+        // The day after the expiry, assess withholds: the two agree.
+        let after = profile().assess(&listing(EVIDENCE), date!(2027 - 02 - 01));
+        assert_eq!(codes(&after), vec![("evidence-lapsed", true)]);
     }
 
     #[test]

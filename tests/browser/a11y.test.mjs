@@ -15,7 +15,10 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { siteDir, serve } from './server.mjs';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { siteDir, serve, repo } from './server.mjs';
 import { launch, open, axe, formatViolations } from './browser.mjs';
 
 const COUNCILS = [
@@ -552,3 +555,38 @@ for (const council of COUNCILS) {
     });
   });
 }
+
+// ---------------------------------------------------------------------------------------
+// The officers' report (`carepages report`) of each council. It is not part of any site, so
+// it is made here into a temporary folder from the demo content, never into the site
+// folder, and opened as a file. $CAREPAGES_BIN names the binary; else cargo run.
+
+function officerReport(id) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'carepages-report-'));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  const out = path.join(dir, `${id}-report.html`);
+  const args = ['report', '--content', path.join(repo, 'content'), '--council', id, '--today', '2026-11-25', '--out', out];
+  const [cmd, all] = process.env.CAREPAGES_BIN ? [process.env.CAREPAGES_BIN, args] : ['cargo', ['run', '--quiet', '--', ...args]];
+  execFileSync(cmd, all, { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  return out;
+}
+
+describe("the officers' report", () => {
+  for (const { id } of COUNCILS) {
+    test(`axe WCAG 2.2 AA: officers' report for ${id}`, async () => {
+      const file = officerReport(id);
+      assert.ok(!file.startsWith(site), 'the report is not in the site folder');
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(pathToFileURL(file).href);
+        const violations = await axe(page);
+        assert.deepEqual(violations, [], formatViolations(`officers' report ${id}`, violations));
+        // Gaps are named in words, not only by colour.
+        assert.ok((await page.locator('td.gap').first().innerText()).trim() === 'gap');
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
