@@ -726,7 +726,7 @@ fn build_edition(
     };
     let synonyms = synonyms
         .clone()
-        .in_language(council.settings.site_language());
+        .in_language(search::analysis_language(council));
     let made = std::sync::Mutex::new(None);
     let make_index = || match &plan {
         IndexPlan::Reuse(bytes) => Ok(bytes.to_vec()),

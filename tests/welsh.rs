@@ -647,3 +647,46 @@ fn a_language_a_site_is_not_published_in_is_refused_by_search() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("no pages in the language \"cy\""));
 }
+
+#[test]
+fn english_first_the_welsh_pages_go_under_cy_and_welsh_queries_work_on_both() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    copy_dir(&repo().join("content"), &content);
+    let council = content.join("councils/glanyrafon.yaml");
+    let settings = read(&council).replace("languages: [cy, en]", "languages: [en, cy]");
+    assert!(settings.contains("languages: [en, cy]"));
+    std::fs::write(&council, settings).expect("write council");
+    let output = dir.path().join("output");
+    let out = run(
+        &["build", "--today", "2026-11-25"],
+        &[
+            ("--content", &content),
+            ("--output", &output),
+            ("--themes", &repo().join("themes")),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = output.join("glanyrafon");
+    assert!(read(&site.join("index.html")).contains("<html lang=\"en\""));
+    let cy = read(&site.join("cy/enterprises/usk-valley-gardens/index.html"));
+    assert!(cy.contains("<html lang=\"cy\""));
+    assert_eq!(
+        attrs(&cy, ".language-switch a", "href"),
+        ["../../../enterprises/usk-valley-gardens/"]
+    );
+    for language in [None, Some("en"), Some("cy")] {
+        let mut args = vec!["search", "--council", "glanyrafon", "--json"];
+        if let Some(language) = language {
+            args.extend(["--language", language]);
+        }
+        args.extend(["garddwr", "ym", "Mrynbuga"]);
+        let out = run(&args, &[("--output", &output), ("--content", &content)]);
+        assert!(out.status.success(), "{language:?}: {}", stderr(&out));
+        let results: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+        assert_eq!(
+            results["hits"][0]["slug"], "usk-valley-gardens",
+            "{language:?}: {results}"
+        );
+    }
+}

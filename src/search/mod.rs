@@ -85,9 +85,21 @@ pub fn synonyms(content_root: &Path, council: &Council) -> Result<Synonyms, Diag
     Ok(Synonyms::new(groups).with_places(towns, districts))
 }
 
+/// The language a council's indexes read: Welsh (mutations, stop words, Welsh names) for
+/// every language of a council with Welsh pages, so a Welsh query finds listings on its
+/// English pages too; English otherwise.
+pub fn analysis_language(council: &Council) -> &'static str {
+    if council.settings.publishes_in("cy") {
+        "cy"
+    } else {
+        "en"
+    }
+}
+
 /// What the index of one language of `council`'s site knows about one listing. A Welsh
 /// index shows the listing's Welsh name and summary where it has them, and searches its
-/// English words too, so an English query on the Welsh pages still finds it. Towns are
+/// English words too, so an English query on the Welsh pages still finds it; the English
+/// index of a council with Welsh pages searches the Welsh words likewise. Towns are
 /// searched by both their names.
 pub fn document(listing: &Listing, council: &Council) -> SearchDoc {
     let f = &listing.front;
@@ -120,12 +132,28 @@ pub fn document(listing: &Listing, council: &Council) -> SearchDoc {
             } else {
                 crate::content::LISTING_LANGUAGE.to_owned()
             };
-            (
-                f.name.clone(),
-                f.summary.clone(),
-                listing.body_text().to_owned(),
-                lang,
-            )
+            let mut body = listing.body_text().to_owned();
+            if let Some(w) = f
+                .welsh
+                .as_ref()
+                .filter(|_| analysis_language(council) == "cy")
+            {
+                let description = w
+                    .description
+                    .as_deref()
+                    .map(crate::content::markdown::to_plain_text);
+                let parts = [
+                    w.name.as_deref(),
+                    w.summary.as_deref(),
+                    description.as_deref(),
+                    w.cost.as_deref(),
+                ];
+                for part in parts.into_iter().flatten() {
+                    body.push('\n');
+                    body.push_str(part);
+                }
+            }
+            (f.name.clone(), f.summary.clone(), body, lang)
         }
     };
     // Each town as the site's pages name it, and its other names too.
@@ -177,9 +205,7 @@ pub fn build_index(
     synonyms: &Synonyms,
 ) -> Result<Vec<u8>, SearchError> {
     let docs: Vec<SearchDoc> = listings.iter().map(|l| document(l, council)).collect();
-    let synonyms = synonyms
-        .clone()
-        .in_language(council.settings.site_language());
+    let synonyms = synonyms.clone().in_language(analysis_language(council));
     carepages_search::build_index(&docs, &synonyms)
 }
 
@@ -242,12 +268,24 @@ pub fn search_site(
         path: path.display().to_string(),
         source,
     };
-    let searcher = Searcher::open(&bytes).map_err(index)?;
-    if let Some(wanted) = language.filter(|lang| *lang != searcher.language()) {
-        return Err(LookupError::NoLanguage {
-            council: council.to_string(),
-            language: wanted.to_string(),
-        });
+    if let Some(wanted) = language {
+        // The index's folder holds the pages of one language: the one its home page is in.
+        let home = path
+            .parent()
+            .and_then(Path::parent)
+            .map(|site| site.join("index.html"));
+        let html = home.and_then(|p| std::fs::read_to_string(p).ok());
+        let page_lang = html
+            .as_deref()
+            .and_then(|h| h.split("<html lang=\"").nth(1))
+            .and_then(|rest| rest.split('"').next());
+        if page_lang != Some(wanted) {
+            return Err(LookupError::NoLanguage {
+                council: council.to_string(),
+                language: wanted.to_string(),
+            });
+        }
     }
+    let searcher = Searcher::open(&bytes).map_err(index)?;
     searcher.search(query).map_err(index)
 }
