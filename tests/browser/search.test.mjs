@@ -175,6 +175,28 @@ test('on a 360 x 640 phone the count and the first result with its number are on
   await context.close();
 });
 
+test('arriving with a question on a slow line, nothing on the screen jumps while the answer loads', async () => {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  // About Slow 4G: the answer arrives well after the page is first drawn.
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 200 * 1024, uploadThroughput: 90 * 1024 });
+  await page.addInitScript(() => {
+    window.shifted = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.shifted += e.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto(server.url + '/search/?q=garden');
+  await resultNames(page);
+  await page.waitForTimeout(300);
+  const shifted = await page.evaluate(() => window.shifted);
+  assert.ok(shifted < 0.05, `cumulative layout shift ${shifted.toFixed(3)}`);
+  assert.ok(await page.isVisible('.site-footer'), 'the footer is back once the answer is shown');
+  await context.close();
+});
+
 test('the engine and index are downloaded once, only for search, and run in a worker', async () => {
   // Residents on pay-as-you-go data pay for every byte: pages where no search starts fetch
   // nothing for it, and the search page fetches each file once (its preload and the engine's
