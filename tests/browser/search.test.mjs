@@ -57,6 +57,22 @@ test('a typo and a full postcode still find the listing', async () => {
   await context.close();
 });
 
+test('typing fast on a slow phone ends on the answer to the whole query', async () => {
+  // Each change searches at once and, while one runs, only the newest waits: the last
+  // keystroke must never be lost, whatever the speed of typing against the phone's.
+  const { page, context, errors } = await open('/search/');
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await page.type('#q', 'befriending');
+  await page.waitForFunction(() => document.querySelector('#search-status').textContent.includes('‘befriending’'), null, { timeout: 10000 });
+  await page.waitForTimeout(1000);
+  assert.match(await page.textContent('#search-status'), /results? for ‘befriending’/, 'the count is for the whole word');
+  assert.ok((await resultNames(page)).includes('Tone Vale Companions'));
+  assert.match(page.url(), /[?&]q=befriending/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('filters narrow the results', async () => {
   const { page, context } = await open('/search/?q=help');
   await page.waitForFunction(() => /\d+ results?/.test(document.querySelector('#search-status').textContent));
