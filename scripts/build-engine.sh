@@ -69,7 +69,7 @@ export CARGO_PROFILE_RELEASE_INCREMENTAL=false
 # A panic stops the engine at once (it aborted before too, and the page says search failed),
 # now without building its message: dropping panic messages, their formatting and source
 # locations, with the standard library built for size (below), took 54 KB off the gzipped
-# engine (425,553 to 371,538 bytes; brotli 324,717 to 287,323), 0.3 s of a resident's wait
+# engine (425,553 to 371,510 bytes; brotli 324,717 to 286,919), 0.3 s of a resident's wait
 # on Slow 4G and 1 s on 3G.
 # Source paths could still end up in the code: make them the same for every checkout.
 export RUSTFLAGS="--cfg getrandom_backend=\"unsupported\" -Zunstable-options -Cpanic=immediate-abort \
