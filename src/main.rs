@@ -38,6 +38,22 @@ struct Cli {
     command: Command,
 }
 
+/// Which council an officer's file is about, on which day, and the public output folder
+/// the file must stay out of.
+#[derive(clap::Args)]
+struct OfficerCouncil {
+    #[arg(long, default_value = "content")]
+    content: PathBuf,
+    #[arg(long = "council", value_name = "ID")]
+    id: String,
+    /// The day every date rule is judged on (the calendar's time stamp too). Default: today.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    today: Option<time::Date>,
+    /// The output folder, which officers' files are kept out of.
+    #[arg(long, default_value = "output")]
+    output: PathBuf,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check every listing and build one site per council into the output folder.
@@ -177,54 +193,30 @@ enum Command {
     /// For council officers: an iCalendar file of every evidence expiry and review date of
     /// one council's listings. Not part of the public site.
     Calendar {
-        #[arg(long, default_value = "content")]
-        content: PathBuf,
-        #[arg(long, value_name = "ID")]
-        council: String,
-        /// The day the calendar is made on (its time stamp). Default: today.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        today: Option<time::Date>,
+        #[command(flatten)]
+        council: OfficerCouncil,
         /// Write it to this file (default: print it).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// The output folder, which officers' files are kept out of.
-        #[arg(long, default_value = "output")]
-        output: PathBuf,
     },
     /// For council officers: one council's listings with their evidence dates as CSV, for a
     /// spreadsheet. Not part of the public site.
     Export {
-        #[arg(long, default_value = "content")]
-        content: PathBuf,
-        #[arg(long, value_name = "ID")]
-        council: String,
-        /// The day every date rule is judged on. Default: today.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        today: Option<time::Date>,
+        #[command(flatten)]
+        council: OfficerCouncil,
         /// Write it to this file (default: print it).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// The output folder, which officers' files are kept out of.
-        #[arg(long, default_value = "output")]
-        output: PathBuf,
     },
     /// For council officers: a self-contained HTML report on one council's directory: gaps
     /// in provision by kind of help, group and place, growth over time, evidence lapsing in
     /// the next 90 days. Not part of the public site.
     Report {
-        #[arg(long, default_value = "content")]
-        content: PathBuf,
-        #[arg(long, value_name = "ID")]
-        council: String,
-        /// The day every date rule is judged on. Default: today.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        today: Option<time::Date>,
+        #[command(flatten)]
+        council: OfficerCouncil,
         /// The HTML file to write, outside the output folder.
         #[arg(long, value_name = "FILE.html")]
         out: PathBuf,
-        /// The output folder, which officers' files are kept out of.
-        #[arg(long, default_value = "output")]
-        output: PathBuf,
     },
     /// Start a new listing from a template with every field explained.
     New {
@@ -391,47 +383,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 DiffFormat::Markdown => print!("{}", diff::markdown(&d)),
             }))
         }
-        Command::Calendar {
-            content,
-            council,
-            today,
-            out,
-            output,
-        } => officer(officer_file(
-            &content,
+        Command::Calendar { council, out } => officer(officer_file(
             &council,
-            today,
             out.as_deref(),
-            &output,
             carepages::officer::calendar::calendar,
         )),
-        Command::Export {
-            content,
-            council,
-            today,
-            out,
-            output,
-        } => officer(officer_file(
-            &content,
-            &council,
-            today,
-            out.as_deref(),
-            &output,
-            |d, c, p, _| carepages::officer::export::csv(d, c, p),
-        )),
-        Command::Report {
-            content,
-            council,
-            today,
-            out,
-            output,
-        } => officer(report(
-            &content,
-            &council,
-            today_or_now(today),
-            &out,
-            &output,
-        )),
+        Command::Export { council, out } => {
+            officer(officer_file(&council, out.as_deref(), |d, c, p, _| {
+                carepages::officer::export::csv(d, c, p)
+            }))
+        }
+        Command::Report { council, out } => officer(report(&council, &out)),
         Command::Build {
             content,
             themes,
@@ -513,22 +475,19 @@ type MakeFile = fn(
 
 /// Makes one council's calendar or CSV and writes it to `out`, or prints it.
 fn officer_file(
-    content: &std::path::Path,
-    council: &str,
-    today: Option<time::Date>,
+    council: &OfficerCouncil,
     out: Option<&std::path::Path>,
-    output: &std::path::Path,
     make: MakeFile,
 ) -> Result<(), carepages::officer::OfficerError> {
     use carepages::officer;
     if let Some(out) = out {
-        officer::refuse_public_path(out, output)?;
+        officer::refuse_public_path(out, &council.output)?;
     }
-    let today = today_or_now(today);
-    let directory = officer::checked(content, today)?;
-    let council = officer::council(&directory, council)?;
-    let profile = officer::profile(content, council)?;
-    let text = make(&directory, council, &profile, today);
+    let today = today_or_now(council.today);
+    let directory = officer::checked(&council.content, today)?;
+    let settings = officer::council(&directory, &council.id)?;
+    let profile = officer::profile(&council.content, settings)?;
+    let text = make(&directory, settings, &profile, today);
     match out {
         Some(path) => {
             officer::write_file(path, text.as_bytes())?;
@@ -540,15 +499,13 @@ fn officer_file(
 }
 
 fn report(
-    content: &std::path::Path,
-    council: &str,
-    today: time::Date,
+    council: &OfficerCouncil,
     out: &std::path::Path,
-    output: &std::path::Path,
 ) -> Result<(), carepages::officer::OfficerError> {
     use carepages::officer;
-    officer::refuse_public_path(out, output)?;
-    let html = officer::report::make(content, council, today)?;
+    officer::refuse_public_path(out, &council.output)?;
+    let today = today_or_now(council.today);
+    let html = officer::report::make(&council.content, &council.id, today)?;
     officer::write_file(out, html.as_bytes())?;
     eprintln!("Wrote {} ({} bytes)", out.display(), html.len());
     Ok(())

@@ -100,6 +100,21 @@ fn carepages(args: &[&str], content: &Path) -> Output {
     run(args, &[("--content", content)])
 }
 
+/// `carepages report` on Westmoor, written to `out`.
+fn westmoor_report(out: &Path, content: &Path) -> Output {
+    let out = out.display().to_string();
+    let args = [
+        "report",
+        "--council",
+        "westmoor",
+        "--today",
+        TODAY,
+        "--out",
+        &out,
+    ];
+    carepages(&args, content)
+}
+
 fn json_diff(args: &[&str], content: &Path) -> serde_json::Value {
     let mut all = vec!["diff", "--format", "json", "--council", "westmoor"];
     all.extend_from_slice(args);
@@ -625,36 +640,12 @@ fn the_report_counts_what_the_browse_pages_count_and_marks_gaps_in_words() {
     build(&content, &output);
     let built = snapshot(&output);
     let report = dir.path().join("westmoor-report.html");
-    let report_arg = report.display().to_string();
-    let out = carepages(
-        &[
-            "report",
-            "--council",
-            "westmoor",
-            "--today",
-            TODAY,
-            "--out",
-            &report_arg,
-        ],
-        &content,
-    );
+    let out = westmoor_report(&report, &content);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(&report);
     // The same bytes each run.
     let again = dir.path().join("again.html");
-    let again_arg = again.display().to_string();
-    carepages(
-        &[
-            "report",
-            "--council",
-            "westmoor",
-            "--today",
-            TODAY,
-            "--out",
-            &again_arg,
-        ],
-        &content,
-    );
+    westmoor_report(&again, &content);
     assert_eq!(read(&again), html);
 
     assert!(
@@ -781,19 +772,7 @@ fn the_report_shows_growth_from_git_history() {
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-q", "-m", "demo"]);
     let report = dir.path().join("r.html");
-    let arg = report.display().to_string();
-    let out = carepages(
-        &[
-            "report",
-            "--council",
-            "westmoor",
-            "--today",
-            TODAY,
-            "--out",
-            &arg,
-        ],
-        &content,
-    );
+    let out = westmoor_report(&report, &content);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(&report);
     // Every listing on the site arrived in September 2026 (the commit's date).
