@@ -10,8 +10,9 @@
 # bytes on any machine and from any checkout folder (paths are remapped). A different rustc
 # or binaryen version may give different bytes; the check says which versions it used.
 #
-# Needs: rustup (adds the wasm32-unknown-unknown target and the rust-src component if missing), npm (installs binaryen
-# into a cache folder if missing). Set ENGINE_TARGET_DIR or BINARYEN_DIR to move the caches.
+# Needs: rustup (adds the wasm32-unknown-unknown target and the rust-src component if
+# missing), npm (installs binaryen into a cache folder if missing). Set ENGINE_TARGET_DIR or
+# BINARYEN_DIR to move the caches.
 set -euo pipefail
 
 BINARYEN_VERSION=132.0.0
