@@ -286,6 +286,8 @@ const QUERIES: &[(&str, &str, Judged)] = &[
         "cleaner Monmouth",
         First(&["monmouth-home-help"]),
     ),
+    // "Cymorth" (help, support) is how many Welsh speakers ask for help at home.
+    ("glanyrafon", "cymorth yn y cartref yng Nghas-gwent", Nobody),
 ];
 
 /// Queries not answered well yet, each with why; they are reported, not failed, so the

@@ -151,6 +151,8 @@ pub(crate) const SYNONYMS: &[&[&str]] = &[
         "home help",
         "help yn y cartref",
         "help yn y tŷ",
+        "cymorth yn y cartref",
+        "cymorth yn y tŷ",
         "gwaith tŷ",
         "glanhau",
         "glanhawr",
