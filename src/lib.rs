@@ -167,7 +167,9 @@ pub fn prepare(opts: &BuildOptions) -> Result<Prepared, BuildError> {
     for council in &councils {
         match search::synonyms(&opts.content, council) {
             Ok(s) => {
-                synonyms.insert(council.id.clone(), s);
+                // A kind of help nobody offers is still read as one, so search can say so.
+                let kinds = rules.listing_schema.list_choices("support_types");
+                synonyms.insert(council.id.clone(), s.with_kinds_of_help(kinds));
             }
             Err(d) => directory.diagnostics.push(d),
         }

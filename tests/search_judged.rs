@@ -288,6 +288,9 @@ const QUERIES: &[(&str, &str, Judged)] = &[
     ),
     // "Cymorth" (help, support) is how many Welsh speakers ask for help at home.
     ("glanyrafon", "cymorth yn y cartref yng Nghas-gwent", Nobody),
+    // A kind of help nobody in the county offers yet is still read as one.
+    ("glanyrafon", "rhywun i fynd â'r ci am dro", Nobody),
+    ("glanyrafon", "dog walker", Nobody),
 ];
 
 /// Queries not answered well yet, each with why; they are reported, not failed, so the

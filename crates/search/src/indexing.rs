@@ -44,8 +44,8 @@ pub fn build_index(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, S
     pack::pack(&mut files)
 }
 
-/// Every key, town and district the listings use, with the council's own places: sorted,
-/// so the same listings give the same bytes.
+/// Every key, town and district the listings use, with the council's own places and every
+/// kind of help a listing may offer: sorted, so the same listings give the same bytes.
 fn vocabulary(docs: &[&SearchDoc], synonyms: &Synonyms) -> crate::Vocabulary {
     use std::collections::BTreeSet;
     let collect = |get: &dyn Fn(&SearchDoc) -> &Vec<String>| -> Vec<String> {
@@ -74,8 +74,12 @@ fn vocabulary(docs: &[&SearchDoc], synonyms: &Synonyms) -> crate::Vocabulary {
         .map(|d| d.trim().to_uppercase())
         .filter(|d| !d.is_empty())
         .collect();
+    let mut support_types = collect(&|d| &d.support_types);
+    support_types.extend(synonyms.kinds_of_help().iter().map(|k| key(k)));
+    support_types.sort();
+    support_types.dedup();
     crate::Vocabulary {
-        support_types: collect(&|d| &d.support_types),
+        support_types,
         who_for: collect(&|d| &d.who_for),
         payments: collect(&|d| &d.payment_accepted),
         towns: town_names.into_iter().collect(),
@@ -171,6 +175,7 @@ pub fn patch_index(
         .collect();
     let places = Synonyms::default()
         .with_places(known.council_towns, known.council_districts)
+        .with_kinds_of_help(known.support_types)
         .in_language(&known.language);
     let merged = vocabulary(&now, &places);
     files.push((VOCABULARY_FILE.to_owned(), json(&merged)?));

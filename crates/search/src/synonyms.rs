@@ -28,6 +28,10 @@ pub struct Synonyms {
     /// The language the index is analysed in (`cy` or `en`); kept in its vocabulary.
     #[serde(skip)]
     language: String,
+    /// Every kind of help a listing may offer (the content contract's keys), so a kind
+    /// nobody offers yet is still read as one, and answered plainly. Kept in the vocabulary.
+    #[serde(skip)]
+    kinds_of_help: Vec<String>,
 }
 
 impl Synonyms {
@@ -49,6 +53,7 @@ impl Synonyms {
             groups,
             places: Default::default(),
             language: String::new(),
+            kinds_of_help: Vec::new(),
         }
     }
 
@@ -145,6 +150,17 @@ impl Synonyms {
     pub fn with_places(mut self, towns: Vec<String>, districts: Vec<String>) -> Synonyms {
         self.places = (towns, districts);
         self
+    }
+
+    /// These synonyms with every kind of help a listing may offer, such as `gardening`.
+    pub fn with_kinds_of_help(mut self, kinds: Vec<String>) -> Synonyms {
+        self.kinds_of_help = kinds;
+        self
+    }
+
+    /// The kinds of help given by [`with_kinds_of_help`](Self::with_kinds_of_help).
+    pub fn kinds_of_help(&self) -> &[String] {
+        &self.kinds_of_help
     }
 
     /// These synonyms for an index in `language` (`cy` for Welsh; English otherwise).
