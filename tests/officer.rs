@@ -300,6 +300,15 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
 }
 
+/// The demo content in a git repository of its own, committed once.
+fn committed_demo() -> (tempfile::TempDir, PathBuf) {
+    let (dir, content) = demo();
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "demo"]);
+    (dir, content)
+}
+
 fn git_available() -> bool {
     Command::new("git").arg("--version").output().is_ok()
 }
@@ -310,10 +319,7 @@ fn the_diff_against_a_git_revision_names_every_change_and_refuses_one_that_does_
         eprintln!("git is not installed: skipping the git revision test");
         return;
     }
-    let (dir, content) = demo();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "demo"]);
+    let (dir, content) = committed_demo();
     change(&content);
     // Uncommitted changes are compared too: the content folder as it is now.
     assert_the_changes(&json_diff(&["--today", TODAY, "--since", "HEAD"], &content));
@@ -767,10 +773,7 @@ fn the_report_shows_growth_from_git_history() {
         eprintln!("git is not installed: skipping the growth test");
         return;
     }
-    let (dir, content) = demo();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "demo"]);
+    let (dir, content) = committed_demo();
     let report = dir.path().join("r.html");
     let out = westmoor_report(&report, &content);
     assert!(out.status.success(), "{}", stderr(&out));

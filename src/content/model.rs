@@ -286,6 +286,20 @@ pub struct Evidence {
     pub register_ref: Option<String>,
 }
 
+impl Evidence {
+    /// The date written in the field a standards profile names, such as `expires`.
+    pub fn date(&self, field: &str) -> Option<&str> {
+        match field {
+            "expires" => self.expires.as_deref(),
+            "issued" => self.issued.as_deref(),
+            "completed" => self.completed.as_deref(),
+            "registered" => self.registered.as_deref(),
+            "signed" => self.signed.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Cqc {
     pub registered: bool,

@@ -315,14 +315,7 @@ impl StandardsProfile {
         let e = &front.standards.evidence[i];
         let rule = self.validity.get(&e.kind)?;
         let name = self.name_of(&e.kind);
-        let field_value = |f: &str| match f {
-            "expires" => e.expires.as_deref(),
-            "issued" => e.issued.as_deref(),
-            "completed" => e.completed.as_deref(),
-            "registered" => e.registered.as_deref(),
-            "signed" => e.signed.as_deref(),
-            _ => None,
-        };
+        let field_value = |f: &str| e.date(f);
         let path = |f: &str| {
             vec![
                 key("standards"),
@@ -462,14 +455,7 @@ impl StandardsProfile {
         if rule.no_expiry_when.as_deref() == Some("update_service") && e.update_service {
             return None;
         }
-        let value = |f: &str| match f {
-            "expires" => e.expires.as_deref(),
-            "issued" => e.issued.as_deref(),
-            "completed" => e.completed.as_deref(),
-            "registered" => e.registered.as_deref(),
-            "signed" => e.signed.as_deref(),
-            _ => None,
-        };
+        let value = |f: &str| e.date(f);
         if let Some(f) = rule.until_field.as_deref() {
             return Some((f.to_string(), parse(value(f)?)?));
         }
